@@ -1,0 +1,38 @@
+// Assembles build/node-red: the Node-RED node package (runtime, editor, config node, compiled core, axios transport).
+const fs = require('node:fs');
+const path = require('node:path');
+const { root, rootPackage, copyTree, fresh, writeJson } = require('./package-files');
+
+const out = path.join(root, 'build', 'node-red');
+const NAME = 'node-red-contrib-send-api-request';
+
+async function assemble() {
+  fresh(out);
+  copyTree(path.join(root, 'dist', 'shared'), path.join(out, 'dist', 'shared'), (f) => f.endsWith('.js'));
+  copyTree(path.join(root, 'dist', 'node-red'), path.join(out, 'dist', 'node-red'), (f) => f.endsWith('.js'));
+  // Editor files, locales, icons and examples sit beside the runtime files Node-RED loads.
+  copyTree(path.join(root, 'node-red'), path.join(out, 'dist', 'node-red'), (f) => /\.(html|json|svg|png)$/.test(f) && !f.includes(`${path.sep}examples${path.sep}`));
+  copyTree(path.join(root, 'node-red', 'examples'), path.join(out, 'examples'));
+  const nodes = {};
+  const dir = path.join(out, 'dist', 'node-red');
+  if (fs.existsSync(dir)) {
+    for (const f of fs.readdirSync(dir)) {
+      if (f.endsWith('.js') && fs.existsSync(path.join(dir, f.replace(/\.js$/, '.html')))) nodes[f.replace(/\.js$/, '')] = `dist/node-red/${f}`;
+    }
+  }
+  writeJson(path.join(out, 'package.json'), {
+    name: NAME,
+    version: rootPackage.version,
+    description: 'Node-RED node: Send API Request — call any HTTP API with # variables and secret keys that never leak.',
+    license: 'MIT',
+    keywords: ['node-red', 'http', 'api', 'request', 'secrets'],
+    files: ['dist', 'examples'],
+    engines: { node: '>=20' },
+    'node-red': { version: '>=4.0.0', nodes },
+    dependencies: { axios: rootPackage.dependencies.axios },
+  });
+  fs.copyFileSync(path.join(root, 'README.md'), path.join(out, 'README.md'));
+  fs.copyFileSync(path.join(root, 'LICENSE'), path.join(out, 'LICENSE'));
+}
+
+module.exports = { assemble, out, NAME };

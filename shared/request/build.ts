@@ -1,0 +1,263 @@
+import { SendApiRequestError } from '../errors';
+import { createRedactor } from '../redact';
+import { parseTemplate } from '../template/parse';
+import { renderJson, renderText, renderUrl, renderValue, textOf, type RenderContext } from '../template/render';
+import { createPlainResolver, type PlainVars } from '../template/resolve';
+import type { OnMissing, ParsedTemplate, VariableResolver } from '../template/types';
+import { checkHeaderName, checkHeaderValue, findHeader } from './headers';
+import { asFile, encodeMultipart, type MultipartPart } from './multipart';
+import { METHODS, type HttpMethod, type PreparedRequest, type RequestBody, type RequestConfig } from './types';
+
+interface CompiledRow {
+  key: ParsedTemplate;
+  value: ParsedTemplate;
+  index: number;
+}
+
+type CompiledBody =
+  | { mode: 'none' }
+  | { mode: 'fields'; encoding: 'json' | 'form' | 'multipart'; fields: CompiledRow[] }
+  | { mode: 'raw'; raw: ParsedTemplate; contentType: string; json: boolean }
+  | { mode: 'binary'; source: ParsedTemplate; contentType: string };
+
+/** A RequestConfig whose templates are parsed once; render it for each item or message. */
+export interface CompiledRequest {
+  method: HttpMethod;
+  url: ParsedTemplate;
+  query: CompiledRow[];
+  headers: CompiledRow[];
+  body: CompiledBody;
+}
+
+export interface CompileOptions {
+  /** n8n: `{{ }}` islands are expressions. */
+  expressions?: boolean;
+}
+
+export interface BuildOptions {
+  onMissing?: OnMissing;
+}
+
+/** JSON when the content type is empty, application/json or ends in +json (SPEC §1). */
+export function isJsonContentType(contentType: string | undefined): boolean {
+  const base = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  return base === '' || base === 'application/json' || base.endsWith('+json');
+}
+
+function compileRows(rows: Array<{ key?: unknown; value?: unknown }> | undefined, prefix: string, expressions: boolean): CompiledRow[] {
+  const out: CompiledRow[] = [];
+  (rows ?? []).forEach((row, index) => {
+    const key = typeof row?.key === 'string' ? row.key : row?.key == null ? '' : String(row.key);
+    const value = typeof row?.value === 'string' ? row.value : row?.value == null ? '' : String(row.value);
+    if (key === '' && value === '') return; // empty rows are skipped (SPEC §1)
+    const field = `${prefix}[${index}]`;
+    out.push({ key: parseTemplate(key, { field, expressions }), value: parseTemplate(value, { field, expressions }), index });
+  });
+  return out;
+}
+
+function compileBody(body: RequestConfig['body'], expressions: boolean): CompiledBody {
+  if (!body || body.mode === 'none' || (body.mode as string) === undefined) return { mode: 'none' };
+  switch (body.mode) {
+    case 'fields': {
+      const encoding = body.encoding ?? 'json';
+      if (!['json', 'form', 'multipart'].includes(encoding)) {
+        throw new SendApiRequestError('INVALID_CONFIG', `Unknown body encoding "${encoding}".`, { field: 'body.encoding', hint: 'Choose json, form or multipart.' });
+      }
+      return { mode: 'fields', encoding, fields: compileRows(body.fields, 'body.fields', expressions) };
+    }
+    case 'raw': {
+      const contentType = (body.contentType ?? '').trim();
+      checkHeaderValue(contentType, 'body.contentType', 'The content type');
+      return { mode: 'raw', raw: parseTemplate(body.raw ?? '', { field: 'body.raw', expressions }), contentType, json: isJsonContentType(contentType) };
+    }
+    case 'binary': {
+      const contentType = (body.contentType ?? '').trim();
+      checkHeaderValue(contentType, 'body.contentType', 'The content type');
+      const source = parseTemplate(body.source ?? '', { field: 'body.source', expressions });
+      if (!source.single) {
+        throw new SendApiRequestError('INVALID_CONFIG', 'The binary body source must be exactly one variable, like #payload.', { field: 'body.source' });
+      }
+      return { mode: 'binary', source, contentType };
+    }
+    default:
+      throw new SendApiRequestError('INVALID_CONFIG', `Unknown body mode "${String((body as { mode: unknown }).mode)}".`, {
+        field: 'body.mode',
+        hint: 'Choose none, fields, raw or binary.',
+      });
+  }
+}
+
+export function normalizeMethod(method: unknown): HttpMethod {
+  const upper = String(method ?? '').trim().toUpperCase() || 'GET';
+  if (!(METHODS as readonly string[]).includes(upper)) {
+    throw new SendApiRequestError('INVALID_CONFIG', `Unknown method "${String(method)}".`, { field: 'method', hint: `Choose one of ${METHODS.join(', ')}.` });
+  }
+  return upper as HttpMethod;
+}
+
+/** Parses every template of a config once. Throws INVALID_CONFIG for malformed variables. */
+export function compileRequest(config: RequestConfig, options: CompileOptions = {}): CompiledRequest {
+  const expressions = options.expressions ?? false;
+  if (!config || typeof config !== 'object') {
+    throw new SendApiRequestError('INVALID_CONFIG', 'The request configuration is missing.', { field: 'url' });
+  }
+  return {
+    method: normalizeMethod(config.method),
+    url: parseTemplate(typeof config.url === 'string' ? config.url : '', { field: 'url', expressions }),
+    query: compileRows(config.query, 'query', expressions),
+    headers: compileRows(config.headers, 'headers', expressions),
+    body: compileBody(config.body, expressions),
+  };
+}
+
+function ctxFor(resolver: VariableResolver, onMissing: OnMissing, field: string): RenderContext {
+  return { resolver, onMissing, field };
+}
+
+function invalidUrl(message: string, hint: string): SendApiRequestError {
+  return new SendApiRequestError('INVALID_URL', message, { field: 'url', hint });
+}
+
+function finishUrl(compiled: CompiledRequest, resolver: VariableResolver, onMissing: OnMissing, redactUrl: (s: string) => string): string {
+  const rendered = renderUrl(compiled.url, ctxFor(resolver, onMissing, 'url'));
+  if (rendered === '') throw invalidUrl('The URL is empty.', 'Enter the full URL of the API, starting with https:// or http://.');
+  let url: URL;
+  try {
+    url = new URL(rendered);
+  } catch {
+    throw invalidUrl(`The URL "${redactUrl(rendered)}" is not a valid absolute URL.`, 'Enter the full URL, starting with https:// or http://; check the variables it uses.');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw invalidUrl(`The URL "${redactUrl(rendered)}" uses ${url.protocol.replace(':', '')}, but only http and https can be sent.`, 'Start the URL with https:// or http://.');
+  }
+  if (url.hostname === '') throw invalidUrl(`The URL "${redactUrl(rendered)}" has no host.`, 'Put the API host after https://.');
+  const params = new URLSearchParams();
+  for (const row of compiled.query) {
+    const field = `query[${row.index}]`;
+    const key = renderText(row.key, ctxFor(resolver, onMissing, field));
+    const value = renderValue(row.value, ctxFor(resolver, onMissing, field));
+    if (Array.isArray(value) && row.value.single) {
+      for (const v of value) params.append(key, textOf(v));
+    } else {
+      params.append(key, textOf(value));
+    }
+  }
+  const qs = params.toString();
+  if (qs) url.search = url.search.length > 1 ? `${url.search}&${qs}` : `?${qs}`;
+  return url.href;
+}
+
+function finishHeaders(compiled: CompiledRequest, resolver: VariableResolver, onMissing: OnMissing): { headers: Record<string, string>; sensitive: string[] } {
+  const headers: Record<string, string> = {};
+  const sensitive: string[] = [];
+  for (const row of compiled.headers) {
+    const field = `headers[${row.index}]`;
+    const ctx = ctxFor(resolver, onMissing, field);
+    const name = renderText(row.key, ctx).trim();
+    checkHeaderName(name, field);
+    const value = renderText(row.value, ctx);
+    checkHeaderValue(value, field);
+    const existing = findHeader(headers, name);
+    // A repeated header is one field with its values joined (RFC 9110 §5.3); cookies join with "; ".
+    if (existing) headers[existing] = `${headers[existing]}${name.toLowerCase() === 'cookie' ? '; ' : ', '}${value}`;
+    else headers[name] = value;
+    if (ctx.usedSecret) sensitive.push(name);
+  }
+  return { headers, sensitive };
+}
+
+function rowKey(row: CompiledRow, resolver: VariableResolver, onMissing: OnMissing): string {
+  const field = `body.fields[${row.index}]`;
+  const key = renderText(row.key, ctxFor(resolver, onMissing, field));
+  if (key === '') {
+    throw new SendApiRequestError('INVALID_CONFIG', `The body field ${field} has a value but no name.`, { field, hint: 'Give the field a name, or clear both its name and value.' });
+  }
+  return key;
+}
+
+function finishBody(compiled: CompiledRequest, resolver: VariableResolver, onMissing: OnMissing): { body?: RequestBody; contentType?: string; forceType?: boolean } {
+  const b = compiled.body;
+  switch (b.mode) {
+    case 'none':
+      return {};
+    case 'fields': {
+      if (b.encoding === 'json') {
+        const obj: Record<string, unknown> = {};
+        for (const row of b.fields) {
+          const key = rowKey(row, resolver, onMissing);
+          let v = renderValue(row.value, ctxFor(resolver, onMissing, `body.fields[${row.index}]`));
+          if (Buffer.isBuffer(v)) v = textOf(v);
+          obj[key] = v;
+        }
+        return { body: JSON.stringify(obj), contentType: 'application/json' };
+      }
+      if (b.encoding === 'form') {
+        const params = new URLSearchParams();
+        for (const row of b.fields) {
+          const key = rowKey(row, resolver, onMissing);
+          params.append(key, renderText(row.value, ctxFor(resolver, onMissing, `body.fields[${row.index}]`)));
+        }
+        return { body: params.toString(), contentType: 'application/x-www-form-urlencoded' };
+      }
+      const parts: MultipartPart[] = [];
+      for (const row of b.fields) {
+        const key = rowKey(row, resolver, onMissing);
+        const v = renderValue(row.value, ctxFor(resolver, onMissing, `body.fields[${row.index}]`));
+        const file = row.value.single ? asFile(v) : undefined;
+        parts.push(file ? { name: key, file } : { name: key, value: textOf(v) });
+      }
+      const mp = encodeMultipart(parts);
+      return { body: mp.body, contentType: mp.contentType, forceType: true };
+    }
+    case 'raw': {
+      const ctx = ctxFor(resolver, onMissing, 'body.raw');
+      const text = b.json ? renderJson(b.raw, ctx) : renderText(b.raw, ctx);
+      if (text === '') return {};
+      return { body: text, contentType: b.contentType || 'application/json' };
+    }
+    case 'binary': {
+      const v = renderValue(b.source, ctxFor(resolver, onMissing, 'body.source'));
+      const file = asFile(v);
+      if (file) return { body: file.data, contentType: b.contentType || file.mimeType || 'application/octet-stream' };
+      if (typeof v === 'string') return { body: Buffer.from(v, 'utf8'), contentType: b.contentType || 'application/octet-stream' };
+      if (v === null || v === undefined) return {};
+      throw new SendApiRequestError('INVALID_BODY', `The binary body source ${b.source.source} holds ${Array.isArray(v) ? 'a list' : typeof v}, not binary data.`, {
+        field: 'body.source',
+        hint: 'Point it at a Buffer (Node-RED) or a binary property (n8n), or use a raw body for text and JSON.',
+      });
+    }
+  }
+}
+
+/** Renders a compiled request with a host's resolver. Errors have secrets masked. */
+export function renderRequest(compiled: CompiledRequest, resolver: VariableResolver, options: BuildOptions & { secrets?: Iterable<string> } = {}): PreparedRequest {
+  const onMissing = options.onMissing ?? 'error';
+  const redactor = createRedactor(options.secrets);
+  try {
+    const url = finishUrl(compiled, resolver, onMissing, redactor.url);
+    const { headers, sensitive } = finishHeaders(compiled, resolver, onMissing);
+    const body = finishBody(compiled, resolver, onMissing);
+    if (body.contentType) {
+      const existing = findHeader(headers, 'content-type');
+      if (existing && body.forceType) delete headers[existing];
+      if (!existing || body.forceType) headers['content-type'] = body.contentType;
+    }
+    const prepared: PreparedRequest = { method: compiled.method, url, headers, sensitiveHeaders: sensitive };
+    if (body.body !== undefined) prepared.body = body.body;
+    return prepared;
+  } catch (err) {
+    if (err instanceof SendApiRequestError && !redactor.empty) {
+      throw new SendApiRequestError(err.code, redactor.text(err.message), { field: err.field, hint: err.hint });
+    }
+    throw err;
+  }
+}
+
+/** SPEC §4: a RequestConfig and plain vars in, a PreparedRequest out (or a SendApiRequestError). */
+export function buildRequest(config: RequestConfig, vars: PlainVars, options: BuildOptions = {}): PreparedRequest {
+  return renderRequest(compileRequest(config), createPlainResolver(vars ?? { values: {} }), {
+    onMissing: options.onMissing,
+    secrets: Object.values(vars?.secrets ?? {}),
+  });
+}

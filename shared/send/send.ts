@@ -1,0 +1,232 @@
+import { SendApiRequestError, type ErrorCode, type RequestEcho } from '../errors';
+import { createRedactor, type Redactor } from '../redact';
+import type { HttpMethod, PreparedRequest, RequestBody } from '../request/types';
+import { DEFAULT_OPTIONS, type NodeOptions } from '../options';
+import { isRedirect, leavesOrigin, methodAfterRedirect, stripCredentials, withoutBodyHeaders } from './redirect';
+import { excerpt, headerValue, parseBody } from './response';
+import { RETRY_STATUS, backoffDelay, methodMayRetry, parseRetryAfter } from './retry';
+import { TransportError, classifyTransportError, type Sleep, type Transport, type TransportResponse } from './transport';
+
+export interface ApiResponse {
+  statusCode: number;
+  statusMessage?: string;
+  headers: Record<string, string | string[]>;
+  body: unknown;
+  /** The URL that answered, after redirects. */
+  url: string;
+}
+
+export type Progress =
+  | { type: 'attempt'; attempt: number; maxAttempts: number }
+  | { type: 'retry'; attempt: number; maxAttempts: number; delayMs: number; reason: string }
+  | { type: 'redirect'; url: string };
+
+export type SendSettings = Pick<NodeOptions,
+  'timeout' | 'retries' | 'retryNonIdempotent' | 'retryMaxDelay' | 'followRedirects' | 'maxRedirects' |
+  'responseFormat' | 'neverError' | 'maxResponseBytes' | 'ignoreTlsErrors'>;
+
+export interface SendOptions extends Partial<SendSettings> {
+  transport: Transport;
+  sleep: Sleep;
+  signal?: AbortSignal;
+  /** Secret values to mask in errors (the ones the request was built with). */
+  secrets?: Iterable<string>;
+  onProgress?: (progress: Progress) => void;
+  /** Host check run on every URL before it is requested (allowed hosts, SSRF guard); throws to refuse. */
+  checkUrl?: (url: URL) => void;
+  /** Statuses handed back as responses instead of errors (pagination's stop statuses). */
+  acceptStatus?: (statusCode: number) => boolean;
+  random?: () => number;
+  now?: () => number;
+}
+
+const KIND_CODE: Record<TransportError['kind'], ErrorCode> = {
+  timeout: 'TIMEOUT',
+  network: 'NETWORK',
+  tls: 'TLS',
+  aborted: 'ABORTED',
+  tooLarge: 'RESPONSE_TOO_LARGE',
+  blocked: 'BLOCKED_HOST',
+};
+
+const KIND_HINT: Record<TransportError['kind'], string> = {
+  timeout: 'The API did not answer in time: raise the Timeout option, or check that the server is up.',
+  network: 'Check the URL and that the server is reachable from this machine.',
+  tls: 'The server\'s certificate was not accepted: fix the certificate, add its CA, or switch on "Ignore TLS errors" for this node.',
+  aborted: 'The request was cancelled, for example because the flow was redeployed or the workflow stopped.',
+  tooLarge: 'Raise the "Max response size" option (maxResponseBytes), or ask the API for less data.',
+  blocked: 'The host is not allowed by this node\'s SSRF guard or allowed hosts.',
+};
+
+const NETWORK_WORDS: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused',
+  ECONNRESET: 'the connection was reset',
+  ENOTFOUND: 'the host name could not be found',
+  EAI_AGAIN: 'the host name could not be looked up',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+  EPIPE: 'the connection closed while sending',
+};
+
+interface Hop {
+  method: HttpMethod;
+  url: string;
+  headers: Record<string, string>;
+  body?: RequestBody;
+}
+
+function echo(hop: Hop, sensitive: readonly string[], redactor: Redactor): RequestEcho {
+  return { method: hop.method, url: redactor.url(hop.url), headers: redactor.headers(hop.headers, sensitive) };
+}
+
+function isAborted(signal?: AbortSignal): boolean {
+  return signal?.aborted === true;
+}
+
+class Attempt {
+  constructor(readonly response: TransportResponse, readonly hop: Hop) {}
+}
+
+/** Sends one attempt, following redirects itself so credentials never cross an origin. */
+async function exchange(prepared: PreparedRequest, s: SendSettings, o: SendOptions, redactor: Redactor): Promise<Attempt> {
+  let hop: Hop = { method: prepared.method, url: prepared.url, headers: { ...prepared.headers }, body: prepared.body };
+  let sensitive = prepared.sensitiveHeaders;
+  for (let redirects = 0; ; redirects++) {
+    o.checkUrl?.(new URL(hop.url));
+    const response = await o.transport({
+      method: hop.method,
+      url: hop.url,
+      headers: hop.headers,
+      body: hop.body,
+      timeout: s.timeout,
+      maxResponseBytes: s.maxResponseBytes,
+      ignoreTlsErrors: s.ignoreTlsErrors,
+      signal: o.signal,
+    });
+    const location = headerValue(response.headers, 'location');
+    if (!s.followRedirects || !isRedirect(response.statusCode) || !location) return new Attempt(response, hop);
+    if (redirects >= s.maxRedirects) {
+      throw new SendApiRequestError('TOO_MANY_REDIRECTS', `${hop.method} ${redactor.url(prepared.url)} was redirected more than ${s.maxRedirects} times.`, {
+        field: 'options.maxRedirects',
+        request: echo(hop, sensitive, redactor),
+        hint: 'The server may be in a redirect loop; check the URL, or raise "Max redirects".',
+      });
+    }
+    let next: URL;
+    try {
+      next = new URL(location, hop.url);
+    } catch {
+      throw new SendApiRequestError('INVALID_RESPONSE', `The server redirected ${hop.method} ${redactor.url(hop.url)} to an invalid location.`, { request: echo(hop, sensitive, redactor) });
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+      throw new SendApiRequestError('INVALID_RESPONSE', `The server redirected to a ${next.protocol.replace(':', '')} URL, which cannot be followed.`, { request: echo(hop, sensitive, redactor) });
+    }
+    const after = methodAfterRedirect(response.statusCode, hop.method);
+    let headers = after.keepBody ? hop.headers : withoutBodyHeaders(hop.headers);
+    if (leavesOrigin(new URL(hop.url), next)) {
+      headers = stripCredentials(headers, sensitive);
+      sensitive = [];
+    }
+    hop = { method: after.method, url: next.href, headers, body: after.keepBody ? hop.body : undefined };
+    o.onProgress?.({ type: 'redirect', url: redactor.url(hop.url) });
+  }
+}
+
+function transportFailure(err: TransportError, hop: Hop, sensitive: readonly string[], redactor: Redactor, attempts: number): SendApiRequestError {
+  const what = err.kind === 'network' && err.causeCode && NETWORK_WORDS[err.causeCode]
+    ? `${NETWORK_WORDS[err.causeCode]} (${err.causeCode})`
+    : err.kind === 'timeout' ? 'no answer within the timeout' : err.message;
+  const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+  return new SendApiRequestError(KIND_CODE[err.kind], redactor.text(`${hop.method} ${redactor.url(hop.url)} failed: ${what}${tries}.`), {
+    field: err.kind === 'timeout' ? 'options.timeout' : err.kind === 'tooLarge' ? 'options.maxResponseBytes' : 'url',
+    hint: KIND_HINT[err.kind],
+    request: echo(hop, sensitive, redactor),
+    attempts,
+    cause: err,
+  });
+}
+
+function statusHint(status: number): string {
+  if (status === 401 || status === 403) return 'The API refused the credentials: check the secret keys and the headers that use them.';
+  if (status === 404) return 'Check the URL and the variables it uses.';
+  if (status === 429) return 'The API is rate limiting: lower the concurrency, add batching, or allow more retries.';
+  if (status >= 500) return 'The API had a server error; it may pass on a later try.';
+  return 'Check the request against the API\'s documentation, or switch on "Never error" to handle the status in the flow.';
+}
+
+/** SPEC §4: the request life cycle over an injected transport and sleep. */
+export async function sendRequest(prepared: PreparedRequest, options: SendOptions): Promise<ApiResponse> {
+  const s: SendSettings = { ...DEFAULT_OPTIONS, ...definedOnly(options) };
+  const redactor = createRedactor(options.secrets);
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const maxAttempts = methodMayRetry(prepared.method, s.retryNonIdempotent) ? Math.max(0, Math.floor(s.retries)) + 1 : 1;
+  const initialHop: Hop = { method: prepared.method, url: prepared.url, headers: prepared.headers, body: prepared.body };
+
+  for (let attempt = 1; ; attempt++) {
+    if (isAborted(options.signal)) throw transportFailure(new TransportError('aborted', 'cancelled'), initialHop, prepared.sensitiveHeaders, redactor, attempt - 1);
+    options.onProgress?.({ type: 'attempt', attempt, maxAttempts });
+    let result: Attempt;
+    try {
+      result = await exchange(prepared, s, options, redactor);
+    } catch (err) {
+      if (err instanceof SendApiRequestError) throw err;
+      const failure = classifyTransportError(err);
+      const aborted = failure.kind === 'aborted' || isAborted(options.signal);
+      const retryable = !aborted && (failure.kind === 'network' || failure.kind === 'timeout');
+      if (retryable && attempt < maxAttempts) {
+        await wait(backoffDelay(attempt, s.retryMaxDelay, random), `${failure.kind === 'timeout' ? 'timeout' : failure.causeCode ?? 'network error'}`, attempt, maxAttempts, options, prepared, redactor);
+        continue;
+      }
+      throw transportFailure(aborted ? new TransportError('aborted', 'cancelled') : failure, initialHop, prepared.sensitiveHeaders, redactor, attempt);
+    }
+    const { response, hop } = result;
+    if (s.maxResponseBytes > 0 && response.body.length > s.maxResponseBytes) {
+      throw transportFailure(new TransportError('tooLarge', `the response has ${response.body.length} bytes, over the limit of ${s.maxResponseBytes}`), hop, prepared.sensitiveHeaders, redactor, attempt);
+    }
+    const status = response.statusCode;
+    if (RETRY_STATUS.has(status) && attempt < maxAttempts && !(options.acceptStatus?.(status))) {
+      const retryAfter = parseRetryAfter(response.headers['retry-after'] ?? headerValue(response.headers, 'retry-after'), now());
+      const delay = Math.min(s.retryMaxDelay, retryAfter ?? backoffDelay(attempt, s.retryMaxDelay, random));
+      await wait(delay, `status ${status}`, attempt, maxAttempts, options, prepared, redactor);
+      continue;
+    }
+    const ok = (status >= 200 && status < 400) || s.neverError || options.acceptStatus?.(status) === true;
+    if (ok) {
+      return { statusCode: status, statusMessage: response.statusMessage, headers: response.headers, body: parseBody(response, s.responseFormat, status >= 400), url: hop.url };
+    }
+    const body = parseBody(response, s.responseFormat, true);
+    const bodyExcerpt = redactor.text(excerpt(body));
+    const tries = attempt > 1 ? ` (after ${attempt} attempts)` : '';
+    throw new SendApiRequestError('HTTP_STATUS', redactor.text(`The API answered ${status}${response.statusMessage ? ` ${response.statusMessage}` : ''} to ${hop.method} ${redactor.url(hop.url)}${tries}${bodyExcerpt ? `: ${bodyExcerpt}` : '.'}`), {
+      statusCode: status,
+      statusMessage: response.statusMessage,
+      responseHeaders: response.headers,
+      responseExcerpt: bodyExcerpt,
+      responseBody: body,
+      request: echo(hop, prepared.sensitiveHeaders, redactor),
+      attempts: attempt,
+      hint: statusHint(status),
+    });
+  }
+}
+
+async function wait(delayMs: number, reason: string, attempt: number, maxAttempts: number, o: SendOptions, prepared: PreparedRequest, redactor: Redactor): Promise<void> {
+  o.onProgress?.({ type: 'retry', attempt: attempt + 1, maxAttempts, delayMs, reason });
+  try {
+    await o.sleep(delayMs, o.signal);
+  } catch (err) {
+    throw transportFailure(new TransportError('aborted', 'cancelled'), { method: prepared.method, url: prepared.url, headers: prepared.headers }, prepared.sensitiveHeaders, redactor, attempt);
+  }
+  if (isAborted(o.signal)) {
+    throw transportFailure(new TransportError('aborted', 'cancelled'), { method: prepared.method, url: prepared.url, headers: prepared.headers }, prepared.sensitiveHeaders, redactor, attempt);
+  }
+}
+
+function definedOnly(o: SendOptions): Partial<SendSettings> {
+  const out: Record<string, unknown> = {};
+  for (const k of ['timeout', 'retries', 'retryNonIdempotent', 'retryMaxDelay', 'followRedirects', 'maxRedirects', 'responseFormat', 'neverError', 'maxResponseBytes', 'ignoreTlsErrors'] as const) {
+    if (o[k] !== undefined) out[k] = o[k];
+  }
+  return out as Partial<SendSettings>;
+}

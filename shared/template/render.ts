@@ -1,0 +1,206 @@
+import { SendApiRequestError } from '../errors';
+import { findJsonSyntaxError, lineAndColumn } from './json-syntax';
+import type { ExpressionPart, OnMissing, ParsedTemplate, TemplatePart, VariablePart, VariableResolver } from './types';
+
+/** Everything a render needs besides the template; `usedSecret` is set when a secret was inserted. */
+export interface RenderContext {
+  resolver: VariableResolver;
+  onMissing: OnMissing;
+  field: string;
+  usedSecret?: boolean;
+}
+
+type Resolved = { missing: false; value: unknown } | { missing: true; written: string };
+
+/** Text of a value (SPEC §1): strings as they are, scalars via String(), objects as JSON, Buffers as UTF-8. */
+export function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === null || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value === undefined) return '';
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+  if (value instanceof Date) return value.toISOString();
+  return JSON.stringify(value) ?? '';
+}
+
+/** A value as a JSON text, for value positions of a raw JSON body. */
+export function jsonOf(value: unknown): string {
+  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return JSON.stringify(textOf(value));
+  if (typeof value === 'bigint') return value.toString();
+  return JSON.stringify(value) ?? 'null';
+}
+
+function resolvePart(part: VariablePart | ExpressionPart, ctx: RenderContext): Resolved {
+  if (part.kind === 'expr') {
+    if (!ctx.resolver.evaluate) return { missing: false, value: part.source };
+    return { missing: false, value: ctx.resolver.evaluate(part) };
+  }
+  const r = ctx.resolver.resolve(part.path);
+  if (r.found) {
+    if (r.secret) ctx.usedSecret = true;
+    return { missing: false, value: r.value };
+  }
+  if (ctx.onMissing === 'error') {
+    throw new SendApiRequestError(
+      'UNKNOWN_VARIABLE',
+      `Unknown variable ${part.written} in ${ctx.field}. ${ctx.resolver.describe(part.path)}`,
+      {
+        field: ctx.field,
+        hint: 'Check the spelling against the data above, write ## for a literal #, or set the option "On missing variable" to empty or keep.',
+      },
+    );
+  }
+  return { missing: true, written: part.written };
+}
+
+/** Renders a template as text (headers, form fields, text bodies, keys). */
+export function renderText(t: ParsedTemplate, ctx: RenderContext): string {
+  if (t.literal) return t.parts.length ? (t.parts[0] as { text: string }).text : '';
+  let out = '';
+  for (const part of t.parts) {
+    if (part.kind === 'text') {
+      out += part.text;
+      continue;
+    }
+    const r = resolvePart(part, ctx);
+    if (r.missing) out += ctx.onMissing === 'keep' ? r.written : '';
+    else out += textOf(r.value);
+  }
+  return out;
+}
+
+/**
+ * Renders a template where a value may keep its type (JSON body fields, query arrays, file parts):
+ * a template that is exactly one variable gives the value itself; anything else gives text.
+ */
+export function renderValue(t: ParsedTemplate, ctx: RenderContext): unknown {
+  if (!t.single) return renderText(t, ctx);
+  const r = resolvePart(t.parts[0] as VariablePart | ExpressionPart, ctx);
+  if (!r.missing) return r.value;
+  return ctx.onMissing === 'keep' ? r.written : null;
+}
+
+type UrlPlace = 'authority' | 'path' | 'query' | 'fragment';
+
+/** Where the next inserted value lands, decided by the URL rendered so far (SPEC §1). */
+export function urlPlace(rendered: string): UrlPlace {
+  const scheme = rendered.indexOf('://');
+  if (scheme < 0) return 'authority';
+  const afterAuthority = rendered.slice(scheme + 3).search(/[/?#]/);
+  if (afterAuthority < 0) return 'authority';
+  const tail = rendered.slice(scheme + 3 + afterAuthority);
+  if (tail.includes('#')) return 'fragment';
+  if (tail.includes('?')) return 'query';
+  return 'path';
+}
+
+/** The path's bounds in a rendered URL, or undefined when it has none. */
+function pathBounds(url: string): { start: number; end: number } | undefined {
+  const scheme = url.indexOf('://');
+  if (scheme < 0) return undefined;
+  const rel = url.slice(scheme + 3).search(/[/?#]/);
+  if (rel < 0 || url[scheme + 3 + rel] !== '/') return undefined;
+  const start = scheme + 3 + rel;
+  const endRel = url.slice(start).search(/[?#]/);
+  return { start, end: endRel < 0 ? url.length : start + endRel };
+}
+
+/** Renders a URL template, encoding each value for the place it lands in. */
+export function renderUrl(t: ParsedTemplate, ctx: RenderContext): string {
+  let out = '';
+  const inserted: Array<[number, number]> = [];
+  const last = t.parts.length - 1;
+  t.parts.forEach((part: TemplatePart, idx) => {
+    if (part.kind === 'text') {
+      let s = part.text;
+      if (idx === 0) s = s.trimStart();
+      if (idx === last) s = s.trimEnd();
+      out += s;
+      return;
+    }
+    const r = resolvePart(part, ctx);
+    const text = r.missing ? (ctx.onMissing === 'keep' ? r.written : '') : textOf(r.value);
+    const place = urlPlace(out);
+    if (place === 'authority') {
+      out += idx === 0 && idx === last ? text.trim() : text;
+      return;
+    }
+    const encoded = encodeURIComponent(text);
+    if (place === 'path') inserted.push([out.length, out.length + encoded.length]);
+    out += encoded;
+  });
+  const bounds = pathBounds(out);
+  if (bounds && inserted.length) {
+    let segStart = bounds.start + 1;
+    for (const seg of out.slice(bounds.start + 1, bounds.end).split('/')) {
+      const segEnd = segStart + seg.length;
+      const touched = inserted.some(([a, b]) => a < segEnd && b > segStart) ||
+        inserted.some(([a, b]) => a === b && a >= segStart && a <= segEnd);
+      if (touched && (seg === '.' || seg === '..')) {
+        throw new SendApiRequestError('INVALID_URL', `A value in ${ctx.field} makes the path segment "${seg}", which would change the path it points to.`, {
+          field: ctx.field,
+          hint: 'Check the variable used in the path; "." and ".." cannot be sent as a path segment.',
+        });
+      }
+      segStart = segEnd + 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * Renders a raw JSON body: a variable in value position is inserted as JSON, one inside a string
+ * literal as escaped string content. The result must parse, or INVALID_JSON names the line and column
+ * of the template.
+ */
+export function renderJson(t: ParsedTemplate, ctx: RenderContext): string {
+  let out = '';
+  let inString = false;
+  let escaped = false;
+  // Output offset → template offset, for error positions.
+  const map: Array<{ out: number; tpl: number; value: boolean }> = [];
+  for (const part of t.parts) {
+    if (part.kind === 'text') {
+      map.push({ out: out.length, tpl: part.start, value: false });
+      for (const c of part.text) {
+        if (inString) {
+          if (escaped) escaped = false;
+          else if (c === '\\') escaped = true;
+          else if (c === '"') inString = false;
+        } else if (c === '"') inString = true;
+      }
+      out += part.text;
+      continue;
+    }
+    map.push({ out: out.length, tpl: part.start, value: true });
+    const r = resolvePart(part, ctx);
+    if (inString) {
+      const text = r.missing ? (ctx.onMissing === 'keep' ? r.written : '') : textOf(r.value);
+      out += JSON.stringify(text).slice(1, -1);
+    } else if (r.missing) {
+      out += ctx.onMissing === 'keep' ? JSON.stringify(r.written) : 'null';
+    } else {
+      out += jsonOf(r.value);
+    }
+  }
+  if (out.trim() === '') return '';
+  try {
+    JSON.parse(out);
+  } catch {
+    const bad = findJsonSyntaxError(out) ?? { offset: out.length, expected: 'valid JSON' };
+    let tplOffset = t.source.length;
+    for (let k = map.length - 1; k >= 0; k--) {
+      const m = map[k];
+      if (m.out <= bad.offset) {
+        tplOffset = m.value ? m.tpl : m.tpl + (bad.offset - m.out);
+        break;
+      }
+    }
+    const { line, column } = lineAndColumn(t.source, tplOffset);
+    throw new SendApiRequestError('INVALID_JSON', `The JSON body is not valid JSON at line ${line}, column ${column}: expected ${bad.expected}.`, {
+      field: ctx.field,
+      hint: 'Fix the JSON in the body. Variables in value position are inserted as JSON; put them inside quotes to insert them as text.',
+    });
+  }
+  return out;
+}

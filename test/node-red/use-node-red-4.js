@@ -1,0 +1,1 @@
+process.env.NODE_RED_PACKAGE = 'node-red-4';
