@@ -27,4 +27,6 @@ export { createLimiter, batches } from './limiter';
 export type { Limiter } from './limiter';
 export { OPTION_FIELDS, optionFieldsFor, MAIN_FIELDS, METHOD_CHOICES, BODY_MODE_CHOICES, BODY_ENCODING_CHOICES } from './form';
 export type { OptionField, Choice, FieldType } from './form';
+export { compileNode, executeRequest, outputsFor } from './run';
+export type { CompiledNode, HostIo } from './run';
 export { checkAllowedHost, parseAllowedHosts, checkSsrfUrl, isPrivateAddress, blockedAddress } from './hosts';

@@ -1,0 +1,79 @@
+/**
+ * What both hosts do with one input: render the compiled request with the host's resolver, send it
+ * (with its pages), and hand back the responses to output. Hosts supply data, transport and sleep.
+ */
+import { checkAllowedHost, checkSsrfUrl, parseAllowedHosts } from './hosts';
+import { normalizeOptions, type NodeOptions } from './options';
+import { compileRequest, renderRequest, type CompiledRequest } from './request/build';
+import type { RequestConfig } from './request/types';
+import { compilePagination, mergePages, sendPages, type CompiledPagination } from './send/paginate';
+import type { ApiResponse, Progress } from './send/send';
+import type { Sleep, Transport } from './send/transport';
+import type { VariableResolver } from './template/types';
+
+/** A node's configuration, checked and parsed once (at deploy in Node-RED, per execution in n8n). */
+export interface CompiledNode {
+  request: CompiledRequest;
+  pagination: CompiledPagination;
+  options: NodeOptions;
+  allowedHosts: string[];
+}
+
+export function compileNode(config: RequestConfig, rawOptions: Record<string, unknown> | undefined, opts: { expressions?: boolean } = {}): CompiledNode {
+  const options = normalizeOptions(rawOptions);
+  return {
+    request: compileRequest(config, opts),
+    pagination: compilePagination(options, opts.expressions),
+    options,
+    allowedHosts: parseAllowedHosts(options.allowedHosts),
+  };
+}
+
+export interface HostIo {
+  transport: Transport;
+  sleep: Sleep;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+  /** Skip the URL-level SSRF check (a host whose transport checks resolved addresses may still keep it). */
+  ssrfUrlCheck?: boolean;
+}
+
+/** Renders and sends one request (and its pages). Every error is a SendApiRequestError with secrets masked. */
+export async function executeRequest(node: CompiledNode, resolver: VariableResolver, secrets: Record<string, string>, io: HostIo): Promise<ApiResponse[]> {
+  const secretValues = Object.values(secrets);
+  const o = node.options;
+  const first = renderRequest(node.request, resolver, { onMissing: o.onMissing, secrets: secretValues });
+  const guard = o.ssrfGuard && io.ssrfUrlCheck !== false;
+  return sendPages({
+    first,
+    pagination: node.pagination,
+    resolver,
+    send: {
+      transport: io.transport,
+      sleep: io.sleep,
+      signal: io.signal,
+      onProgress: io.onProgress,
+      secrets: secretValues,
+      checkUrl: (url) => {
+        checkAllowedHost(url, node.allowedHosts);
+        if (guard) checkSsrfUrl(url);
+      },
+      timeout: o.timeout,
+      retries: o.retries,
+      retryNonIdempotent: o.retryNonIdempotent,
+      retryMaxDelay: o.retryMaxDelay,
+      followRedirects: o.followRedirects,
+      maxRedirects: o.maxRedirects,
+      responseFormat: o.responseFormat,
+      neverError: o.neverError,
+      maxResponseBytes: o.maxResponseBytes,
+      ignoreTlsErrors: o.ignoreTlsErrors,
+    },
+  });
+}
+
+/** The outputs for one input: one per page, or one merged (SPEC §3 paginationOutput). */
+export function outputsFor(node: CompiledNode, pages: ApiResponse[]): ApiResponse[] {
+  if (node.options.pagination === 'off' || node.options.paginationOutput === 'pages') return pages;
+  return [mergePages(pages, node.pagination.itemsPath)];
+}
