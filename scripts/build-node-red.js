@@ -9,7 +9,7 @@ const NAME = 'node-red-contrib-send-api-request';
 async function assemble() {
   fresh(out);
   copyTree(path.join(root, 'dist', 'shared'), path.join(out, 'dist', 'shared'), (f) => f.endsWith('.js'));
-  copyTree(path.join(root, 'dist', 'node-red'), path.join(out, 'dist', 'node-red'), (f) => f.endsWith('.js'));
+  copyTree(path.join(root, 'dist', 'node-red'), path.join(out, 'dist', 'node-red'), (f) => /\.(js|html)$/.test(f));
   // Editor files, locales, icons and examples sit beside the runtime files Node-RED loads.
   copyTree(path.join(root, 'node-red'), path.join(out, 'dist', 'node-red'), (f) => /\.(html|json|svg|png)$/.test(f) && !f.includes(`${path.sep}examples${path.sep}`));
   copyTree(path.join(root, 'node-red', 'examples'), path.join(out, 'examples'));
