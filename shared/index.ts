@@ -13,6 +13,7 @@ export { buildRequest, compileRequest, renderRequest, isJsonContentType, normali
 export type { CompiledRequest, CompileOptions, BuildOptions } from './request/build';
 export { METHODS } from './request/types';
 export type { RequestConfig, PreparedRequest, KeyValue, BodyConfig, HttpMethod, FileValue, RequestBody } from './request/types';
+export { parseCurl, shellWords, escapeTemplate } from './request/curl';
 export { sendRequest } from './send/send';
 export type { ApiResponse, SendOptions, SendSettings, Progress } from './send/send';
 export { sendPages, mergePages, compilePagination, withResponseRoot, linkNext, pageItems, parseItemsPath } from './send/paginate';
