@@ -66,7 +66,15 @@ const NETWORK_WORDS: Record<string, string> = {
   EHOSTUNREACH: 'the host is unreachable',
   ENETUNREACH: 'the network is unreachable',
   EPIPE: 'the connection closed while sending',
+  // axios: the socket closed before the announced body arrived (dropped mid-body, short content-length).
+  ERR_BAD_RESPONSE: 'the response broke off before its end',
 };
+
+/** Words for a network error code; Node's HTTP parser errors (HPE_*) all mean a malformed response. */
+function networkWords(code: string | undefined): string | undefined {
+  if (!code) return undefined;
+  return NETWORK_WORDS[code] ?? (code.startsWith('HPE_') ? 'the server sent a malformed HTTP response' : undefined);
+}
 
 interface Hop {
   method: HttpMethod;
@@ -133,8 +141,9 @@ async function exchange(prepared: PreparedRequest, s: SendSettings, o: SendOptio
 }
 
 function transportFailure(err: TransportError, hop: Hop, sensitive: readonly string[], redactor: Redactor, attempts: number): SendApiRequestError {
-  const what = err.kind === 'network' && err.causeCode && NETWORK_WORDS[err.causeCode]
-    ? `${NETWORK_WORDS[err.causeCode]} (${err.causeCode})`
+  const words = err.kind === 'network' ? networkWords(err.causeCode) : undefined;
+  const what = words
+    ? `${words} (${err.causeCode})`
     : err.kind === 'timeout' ? 'no answer within the timeout' : err.message;
   const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
   return new SendApiRequestError(KIND_CODE[err.kind], redactor.text(`${hop.method} ${redactor.url(hop.url)} failed: ${what}${tries}.`), {
