@@ -8,10 +8,13 @@ const NAME = 'node-red-contrib-send-api-request';
 
 async function assemble() {
   fresh(out);
+  // The compiled core with the transports: axios is this package's transport, timers its sleep.
   copyTree(path.join(root, 'dist', 'shared'), path.join(out, 'dist', 'shared'), (f) => f.endsWith('.js'));
   copyTree(path.join(root, 'dist', 'node-red'), path.join(out, 'dist', 'node-red'), (f) => /\.(js|html)$/.test(f));
-  // Editor files, locales, icons and examples sit beside the runtime files Node-RED loads.
-  copyTree(path.join(root, 'node-red'), path.join(out, 'dist', 'node-red'), (f) => /\.(html|json|svg|png)$/.test(f) && !f.includes(`${path.sep}examples${path.sep}`));
+  // Help, messages and icons sit beside the runtime file Node-RED loads (it looks for locales/ and icons/ there).
+  for (const dir of ['locales', 'icons']) {
+    copyTree(path.join(root, 'node-red', dir), path.join(out, 'dist', 'node-red', dir), (f) => /\.(html|json|svg|png)$/.test(f));
+  }
   copyTree(path.join(root, 'node-red', 'examples'), path.join(out, 'examples'));
   const nodes = {};
   const dir = path.join(out, 'dist', 'node-red');
@@ -29,7 +32,8 @@ async function assemble() {
     files: ['dist', 'examples'],
     engines: { node: '>=20' },
     'node-red': { version: '>=4.0.0', nodes },
-    dependencies: { axios: rootPackage.dependencies.axios },
+    // hash-sum: the same version as Node-RED's, so an http response node recognises marked headers.
+    dependencies: { axios: rootPackage.dependencies.axios, 'hash-sum': rootPackage.dependencies['hash-sum'] },
   });
   fs.copyFileSync(path.join(root, 'README.md'), path.join(out, 'README.md'));
   fs.copyFileSync(path.join(root, 'LICENSE'), path.join(out, 'LICENSE'));

@@ -1,0 +1,140 @@
+/**
+ * The `send-api-request` node: a thin adapter over the core's compileNode / executeRequest /
+ * outputsFor. The configuration is compiled once at deploy; each message is rendered with the
+ * Node-RED resolver and sent through this node's transport, limiter and pacer.
+ */
+import {
+  SendApiRequestError,
+  compileNode,
+  createLimiter,
+  createRedactor,
+  executeRequest,
+  outputsFor,
+  type ApiResponse,
+  type CompiledNode,
+} from '../shared';
+import { timerSleep } from '../shared/transports/timer-sleep';
+import { requestConfigOf, type RequestNodeProperties } from './config';
+import { applyErrorResponse, applyResponse, flowError } from './messages';
+import { createPacer } from './pacer';
+import type { NodeAPI, NodeMessage, RedNode } from './red-types';
+import { createNodeRedResolver } from './resolver';
+import { secretsFrom } from './secrets-node';
+import { configErrorStatus, doneStatus, errorStatus, progressStatus, requestingStatus } from './status';
+import { createNodeTransport, type NodeTransport } from './transport';
+
+export const REQUEST_TYPE = 'send-api-request';
+
+/** SPEC §5: the queue behind the concurrency limit holds at most this many messages. */
+export const MAX_QUEUED = 1000;
+
+interface Ready {
+  compiled: CompiledNode;
+  io: NodeTransport;
+}
+
+/** Compiles the node once; a configuration error is kept and given to every message. */
+function prepare(RED: NodeAPI, props: RequestNodeProperties): Ready | { error: unknown } {
+  try {
+    const config = requestConfigOf(props);
+    let compiled = compileNode(config, props);
+    const io = createNodeTransport(RED, props.tls || undefined, compiled.options.ssrfGuard);
+    // A tls-config node with "verify server certificate" off means this node's requests skip verification.
+    if (io.skipVerify) compiled = compileNode(config, { ...props, ignoreTlsErrors: true });
+    return { compiled, io };
+  } catch (error) {
+    return { error };
+  }
+}
+
+function abortedError(): SendApiRequestError {
+  return new SendApiRequestError('ABORTED', 'The flow was stopped or redeployed before this message was sent.', {
+    hint: 'Send the message again once the flow is running.',
+  });
+}
+
+export function registerRequestNode(RED: NodeAPI): void {
+  function SendApiRequest(this: RedNode, props: RequestNodeProperties) {
+    RED.nodes.createNode(this, props);
+    const node = this;
+    const ready = prepare(RED, props);
+
+    if ('error' in ready) {
+      const shown = flowError(ready.error, createRedactor(undefined));
+      node.status(configErrorStatus(shown.code));
+      node.error(shown.message);
+      node.on('input', (_msg, _send, done) => done(shown));
+      return;
+    }
+
+    const { compiled, io } = ready;
+    const limiter = createLimiter(compiled.options.concurrency, MAX_QUEUED);
+    const controller = new AbortController();
+    const pace = createPacer(compiled.options.batchSize, compiled.options.batchInterval, timerSleep);
+    const inFlight = new Set<Promise<unknown>>();
+
+    const deliver = (msg: NodeMessage, pages: ApiResponse[], send: (msgs: Array<NodeMessage | NodeMessage[] | null>) => void) => {
+      const outputs = outputsFor(compiled, pages);
+      // Clones first: later pages must not see the first page's response on the shared message.
+      const messages = outputs.map((_, i) => (i === 0 ? msg : RED.util.cloneMessage(msg)));
+      outputs.forEach((response, i) => applyResponse(messages[i], response));
+      if (messages.length > 0) send([messages]);
+      const last = outputs[outputs.length - 1];
+      if (last) node.status(doneStatus(last.statusCode, new Date()));
+    };
+
+    node.on('input', (msg, send, done) => {
+      let secrets: Record<string, string> = {};
+      try {
+        secrets = secretsFrom(RED, props.secrets || undefined);
+      } catch (err) {
+        const e = flowError(err, createRedactor(undefined));
+        node.status(errorStatus(e.code, undefined, new Date()));
+        done(e);
+        return;
+      }
+      const redactor = createRedactor(secrets);
+      const resolver = createNodeRedResolver({ RED, node, msg, secrets });
+      const task = limiter.run(async () => {
+        await pace(controller.signal).catch(() => {
+          throw abortedError();
+        });
+        node.status(requestingStatus(limiter.active, limiter.queued));
+        return executeRequest(compiled, resolver, secrets, {
+          transport: io.transport,
+          sleep: timerSleep,
+          signal: controller.signal,
+          onProgress: (p) => {
+            const s = progressStatus(p);
+            if (s) node.status(s);
+          },
+        });
+      });
+      const settled = task.then(
+        (pages) => {
+          deliver(msg, pages, send as (msgs: Array<NodeMessage | NodeMessage[] | null>) => void);
+          done();
+        },
+        (err: unknown) => {
+          const e = flowError(err, redactor);
+          applyErrorResponse(msg, err);
+          node.status(errorStatus(e.code, e.statusCode, new Date()));
+          done(e);
+        },
+      );
+      inFlight.add(settled);
+      void settled.finally(() => inFlight.delete(settled));
+    });
+
+    node.on('close', (_removed, done) => {
+      controller.abort();
+      limiter.clear(abortedError());
+      void Promise.allSettled([...inFlight]).then(() => {
+        io.transport.destroy();
+        node.status({});
+        done();
+      });
+    });
+  }
+  RED.nodes.registerType(REQUEST_TYPE, SendApiRequest);
+}

@@ -1,0 +1,44 @@
+/**
+ * The axios transport for one request node: its SSRF guard, the TLS material of the chosen tls-config
+ * node, and the proxy from the environment (http_proxy / https_proxy / no_proxy, as Node-RED's own
+ * http request node reads them when no proxy is configured on it).
+ */
+import { SendApiRequestError } from '../shared';
+import { createAxiosTransport, type AxiosTransport, type TlsMaterial } from '../shared/transports/axios';
+import type { NodeAPI, TlsConfigNode } from './red-types';
+
+export interface NodeTransport {
+  transport: AxiosTransport;
+  /** The tls-config node switched server-certificate verification off. */
+  skipVerify: boolean;
+}
+
+function isTlsConfigNode(value: unknown): value is TlsConfigNode {
+  return typeof value === 'object' && value !== null && typeof (value as TlsConfigNode).addTLSOptions === 'function';
+}
+
+/** Reads CA, client certificate and key from a tls-config node the way Node-RED's core nodes do. */
+export function tlsMaterialOf(RED: NodeAPI, tlsId: string | undefined): { tls?: TlsMaterial; skipVerify: boolean } {
+  if (!tlsId) return { skipVerify: false };
+  const tlsNode = RED.nodes.getNode(tlsId);
+  if (!isTlsConfigNode(tlsNode)) {
+    throw new SendApiRequestError('INVALID_CONFIG', 'The TLS configuration chosen for this node is not deployed.', {
+      field: 'tls',
+      hint: 'Pick an existing TLS config node in the TLS field, or clear the field, then deploy.',
+    });
+  }
+  const opts: Record<string, unknown> = {};
+  tlsNode.addTLSOptions(opts);
+  const tls: TlsMaterial = {};
+  for (const k of ['ca', 'cert', 'key', 'passphrase', 'servername'] as const) {
+    const v = opts[k];
+    if (typeof v === 'string' || Buffer.isBuffer(v)) (tls as Record<string, string | Buffer>)[k] = v;
+  }
+  return { tls, skipVerify: opts.rejectUnauthorized === false };
+}
+
+export function createNodeTransport(RED: NodeAPI, tlsId: string | undefined, ssrfGuard: boolean): NodeTransport {
+  const { tls, skipVerify } = tlsMaterialOf(RED, tlsId);
+  // proxy left undefined: axios then applies http_proxy / https_proxy / no_proxy per request URL.
+  return { transport: createAxiosTransport({ ssrfGuard, tls }), skipVerify };
+}
