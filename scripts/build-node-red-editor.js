@@ -1,4 +1,106 @@
-// Renders the Node-RED editor HTML from shared/form.ts (compiled to dist/) with handlebars.
-// Placeholder until the editor lands: writes nothing.
-async function render() {}
-module.exports = { render };
+// Renders the Node-RED editor (dist/node-red/send-api-request.html) at build time with handlebars,
+// from the templates in node-red/editor/ and the shared form definition (compiled dist/shared/form.js),
+// so the Node-RED dialog shows the same fields, labels, defaults and rules as the n8n node.
+// The browser code is inlined (editor scripts + the compiled cURL parser): the editor page loads
+// nothing else and nothing from the internet.
+const fs = require('node:fs');
+const path = require('node:path');
+const Handlebars = require('handlebars');
+
+const root = path.join(__dirname, '..');
+const templates = path.join(root, 'node-red', 'editor');
+const distShared = path.join(root, 'dist', 'shared');
+const outFile = path.join(root, 'dist', 'node-red', 'send-api-request.html');
+
+const GROUPS = [
+  { id: 'request', label: 'Timeouts, redirects and variables' },
+  { id: 'retries', label: 'Retries' },
+  { id: 'response', label: 'Response' },
+  { id: 'throughput', label: 'Throughput' },
+  { id: 'security', label: 'Security' },
+  { id: 'pagination', label: 'Pagination' },
+];
+
+/** JSON that is safe inside an inline <script>: no `</script>`, no HTML comment openers. */
+function scriptJson(value) {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/**
+ * Bundles a compiled CommonJS module and the relative modules it requires into one expression
+ * that evaluates to the entry's exports. Only files under dist/shared are allowed in.
+ */
+function bundle(entry) {
+  const modules = new Map();
+  const visit = (file) => {
+    if (modules.has(file)) return;
+    if (!file.startsWith(distShared + path.sep)) throw new Error(`editor bundle: ${file} is outside dist/shared`);
+    const source = fs.readFileSync(file, 'utf8');
+    const deps = {};
+    modules.set(file, { source, deps });
+    for (const m of source.matchAll(/require\("([^"]+)"\)/g)) {
+      const spec = m[1];
+      if (!spec.startsWith('.')) throw new Error(`editor bundle: ${path.relative(root, file)} requires "${spec}"; the editor bundle takes relative modules only`);
+      const dep = path.resolve(path.dirname(file), spec) + '.js';
+      deps[spec] = path.relative(distShared, dep);
+      visit(dep);
+    }
+  };
+  visit(entry);
+  const defs = [...modules].map(([file, { source, deps }]) =>
+    `${JSON.stringify(path.relative(distShared, file))}: [${scriptJson(deps)}, function (require, module, exports) {\n${source.replace(/<\/script/gi, '<\\/script')}\n}]`,
+  );
+  return `(function () {
+  var defs = {${defs.join(',\n')}};
+  var cache = {};
+  function load(id) {
+    if (cache[id]) return cache[id].exports;
+    var module = (cache[id] = { exports: {} });
+    var def = defs[id];
+    def[1](function (spec) { return load(def[0][spec]); }, module, module.exports);
+    return module.exports;
+  }
+  return load(${JSON.stringify(path.relative(distShared, entry))});
+})()`;
+}
+
+/** The form data the templates and the browser code share. */
+function formData() {
+  const form = require(path.join(distShared, 'form.js'));
+  const options = form.optionFieldsFor('node-red');
+  return {
+    main: form.MAIN_FIELDS,
+    methods: form.METHOD_CHOICES,
+    bodyModes: form.BODY_MODE_CHOICES,
+    bodyEncodings: form.BODY_ENCODING_CHOICES,
+    groups: GROUPS.map((g) => ({ ...g, options: options.filter((o) => o.group === g.id) })).filter((g) => g.options.length > 0),
+    options,
+  };
+}
+
+function helpers(hb) {
+  hb.registerHelper('json', (value) => new hb.SafeString(scriptJson(value)));
+  hb.registerHelper('eq', (a, b) => a === b);
+  hb.registerHelper('unitLabel', (unit) => (unit ? ` (${unit})` : ''));
+}
+
+async function render() {
+  const hb = Handlebars.create();
+  helpers(hb);
+  for (const f of fs.readdirSync(templates)) {
+    if (f.endsWith('.hbs') && f.startsWith('_')) hb.registerPartial(f.slice(1, -4), fs.readFileSync(path.join(templates, f), 'utf8'));
+  }
+  const data = formData();
+  const page = hb.compile(fs.readFileSync(path.join(templates, 'send-api-request.html.hbs'), 'utf8'));
+  const html = page({
+    ...data,
+    formJson: scriptJson({ options: data.options, main: data.main }),
+    curlBundle: bundle(path.join(distShared, 'request', 'curl.js')),
+    requestEditor: fs.readFileSync(path.join(templates, 'request-editor.js'), 'utf8'),
+    secretsEditor: fs.readFileSync(path.join(templates, 'secrets-editor.js'), 'utf8'),
+  });
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(outFile, html);
+}
+
+module.exports = { render, outFile };

@@ -173,11 +173,18 @@ function addForm(s: CurlState, arg: string): void {
   s.form.push({ key, value });
 }
 
+/** Base64 of the UTF-8 bytes, with globals both Node and browsers have (the editor bundles this file). */
+function base64Utf8(text: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
 function basicAuth(s: CurlState, arg: string): void {
   const colon = arg.indexOf(':');
   const user = colon < 0 ? arg : arg.slice(0, colon);
   const pass = colon < 0 ? '' : arg.slice(colon + 1);
-  s.headers.push({ key: 'Authorization', value: `Basic ${Buffer.from(`${user}:${pass}`, 'utf8').toString('base64')}` });
+  s.headers.push({ key: 'Authorization', value: `Basic ${base64Utf8(`${user}:${pass}`)}` });
 }
 
 const WITH_ARG: Record<string, Handler> = {
