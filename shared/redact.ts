@@ -2,6 +2,8 @@
  * The one place that masks secrets. Everything a node writes about a request (errors, status, logs,
  * echoes of the request) passes through a Redactor made from that request's secret values.
  */
+import { wellFormed } from './template/render';
+
 export const MASK = '***';
 
 /** Headers that carry credentials by convention: masked whole in any echo of a request. */
@@ -38,14 +40,12 @@ function escapeRegExp(s: string): string {
 /** The forms a secret can take once it has been placed in a URL, a form body or a JSON string. */
 function encodedForms(secret: string): string[] {
   const forms = new Set<string>([secret]);
-  forms.add(encodeURIComponent(secret));
+  // A lone surrogate reaches a URL as U+FFFD (and would make encodeURIComponent throw).
+  const sendable = wellFormed(secret);
+  forms.add(encodeURIComponent(sendable));
   forms.add(new URLSearchParams({ x: secret }).toString().slice(2));
   forms.add(JSON.stringify(secret).slice(1, -1));
-  try {
-    forms.add(encodeURI(secret));
-  } catch {
-    // lone surrogates: encodeURI throws, and no URL can then contain that form anyway
-  }
+  forms.add(encodeURI(sendable));
   return [...forms].filter((f) => f.length > 0);
 }
 

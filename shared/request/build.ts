@@ -136,7 +136,7 @@ function finishUrl(compiled: CompiledRequest, resolver: VariableResolver, onMiss
   for (const row of compiled.query) {
     const field = `query[${row.index}]`;
     const key = renderText(row.key, ctxFor(resolver, onMissing, field));
-    const value = renderValue(row.value, ctxFor(resolver, onMissing, field));
+    const value = renderValue(row.value, ctxFor(resolver, onMissing, field), false);
     if (Array.isArray(value) && row.value.single) {
       for (const v of value) params.append(key, textOf(v));
     } else {
@@ -203,7 +203,7 @@ function finishBody(compiled: CompiledRequest, resolver: VariableResolver, onMis
       const parts: MultipartPart[] = [];
       for (const row of b.fields) {
         const key = rowKey(row, resolver, onMissing);
-        const v = renderValue(row.value, ctxFor(resolver, onMissing, `body.fields[${row.index}]`));
+        const v = renderValue(row.value, ctxFor(resolver, onMissing, `body.fields[${row.index}]`), false);
         const file = row.value.single ? asFile(v) : undefined;
         parts.push(file ? { name: key, file } : { name: key, value: textOf(v) });
       }
@@ -234,9 +234,12 @@ function finishBody(compiled: CompiledRequest, resolver: VariableResolver, onMis
 export function renderRequest(compiled: CompiledRequest, resolver: VariableResolver, options: BuildOptions & { secrets?: Iterable<string> } = {}): PreparedRequest {
   const onMissing = options.onMissing ?? 'error';
   const redactor = createRedactor(options.secrets);
+  let place: keyof typeof UNWRITABLE = 'url';
   try {
     const url = finishUrl(compiled, resolver, onMissing, redactor.url);
+    place = 'headers';
     const { headers, sensitive } = finishHeaders(compiled, resolver, onMissing);
+    place = 'body';
     const body = finishBody(compiled, resolver, onMissing);
     if (body.contentType) {
       const existing = findHeader(headers, 'content-type');
@@ -247,12 +250,23 @@ export function renderRequest(compiled: CompiledRequest, resolver: VariableResol
     if (body.body !== undefined) prepared.body = body.body;
     return prepared;
   } catch (err) {
-    if (err instanceof SendApiRequestError && !redactor.empty) {
+    if (err instanceof SendApiRequestError) {
+      if (redactor.empty) throw err;
       throw new SendApiRequestError(err.code, redactor.text(err.message), { field: err.field, hint: err.hint });
+    }
+    // JSON.stringify throws TypeError on a circular value (a Node-RED msg.req, say) or a nested BigInt.
+    if (err instanceof TypeError && /circular|BigInt/i.test(err.message)) {
+      throw new SendApiRequestError(UNWRITABLE[place], redactor.text(`A value used in the ${place} cannot be written as text or JSON: ${err.message.split('\n')[0]}`), {
+        field: place,
+        hint: 'Point the variable at plain data (text, numbers, lists, objects without loops), not at a whole message or request object.',
+      });
     }
     throw err;
   }
 }
+
+/** The error code for a value that cannot be turned into text, by where it was inserted. */
+const UNWRITABLE = { url: 'INVALID_URL', headers: 'INVALID_HEADER', body: 'INVALID_BODY' } as const;
 
 /** SPEC §4: a RequestConfig and plain vars in, a PreparedRequest out (or a SendApiRequestError). */
 export function buildRequest(config: RequestConfig, vars: PlainVars, options: BuildOptions = {}): PreparedRequest {

@@ -23,6 +23,14 @@ export function textOf(value: unknown): string {
   return JSON.stringify(value) ?? '';
 }
 
+/**
+ * Replaces lone UTF-16 surrogates with U+FFFD, as URL, URLSearchParams and UTF-8 encoding do, so
+ * encodeURIComponent cannot throw on a value (a lone surrogate has no UTF-8 form to send).
+ */
+export function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
 /** A value as a JSON text, for value positions of a raw JSON body. */
 export function jsonOf(value: unknown): string {
   if (Buffer.isBuffer(value) || value instanceof Uint8Array) return JSON.stringify(textOf(value));
@@ -72,12 +80,15 @@ export function renderText(t: ParsedTemplate, ctx: RenderContext): string {
 /**
  * Renders a template where a value may keep its type (JSON body fields, query arrays, file parts):
  * a template that is exactly one variable gives the value itself; anything else gives text.
+ * `jsonPlace` false: the place needs text in the end, so a missing value under "empty" is ''.
  */
-export function renderValue(t: ParsedTemplate, ctx: RenderContext): unknown {
+export function renderValue(t: ParsedTemplate, ctx: RenderContext, jsonPlace = true): unknown {
   if (!t.single) return renderText(t, ctx);
   const r = resolvePart(t.parts[0] as VariablePart | ExpressionPart, ctx);
   if (!r.missing) return r.value;
-  return ctx.onMissing === 'keep' ? r.written : null;
+  if (ctx.onMissing === 'keep') return r.written;
+  // onMissing empty: null only where a JSON value is needed; text places (query, multipart) get nothing.
+  return jsonPlace ? null : '';
 }
 
 type UrlPlace = 'authority' | 'path' | 'query' | 'fragment';
@@ -125,7 +136,7 @@ export function renderUrl(t: ParsedTemplate, ctx: RenderContext): string {
       out += idx === 0 && idx === last ? text.trim() : text;
       return;
     }
-    const encoded = encodeURIComponent(text);
+    const encoded = encodeURIComponent(wellFormed(text));
     if (place === 'path') inserted.push([out.length, out.length + encoded.length]);
     out += encoded;
   });
@@ -173,6 +184,15 @@ export function renderJson(t: ParsedTemplate, ctx: RenderContext): string {
       continue;
     }
     map.push({ out: out.length, tpl: part.start, value: true });
+    if (inString && escaped) {
+      // The template's backslash would escape the value's first character: the value could then end
+      // the string early. JSON has no escape for what follows, so the template is invalid as written.
+      const { line, column } = lineAndColumn(t.source, part.start - 1);
+      throw new SendApiRequestError('INVALID_JSON', `The JSON body is not valid JSON at line ${line}, column ${column}: a backslash stands right before the variable ${part.kind === 'var' ? part.written : part.source}.`, {
+        field: ctx.field,
+        hint: 'Write \\\\ for a literal backslash before a variable inside a JSON string.',
+      });
+    }
     const r = resolvePart(part, ctx);
     if (inString) {
       const text = r.missing ? (ctx.onMissing === 'keep' ? r.written : '') : textOf(r.value);
