@@ -1,0 +1,67 @@
+/**
+ * Reads the node's saved parameters (SPEC §5 names) into the core's RequestConfig. Template fields are
+ * read as the author wrote them (rawExpressions): the core parses `#` variables and `{{ }}` islands
+ * once, and n8n evaluates each island as a value; a resolved value is never parsed again.
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { BodyConfig, KeyValue, RequestConfig } from '../../shared/request/types';
+
+/** An n8n parameter as template text: expression mode saves a leading "=", which is not part of it. */
+export function templateText(value: unknown): string {
+  if (typeof value === 'string') return value.startsWith('=') ? value.slice(1) : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return '';
+}
+
+function raw(ctx: IExecuteFunctions, name: string, itemIndex: number, fallback: unknown): unknown {
+  return ctx.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true });
+}
+
+/** `{ values: [{ key, value }] }` → rows of template text. */
+export function rowsOf(collection: unknown): KeyValue[] {
+  const values = (collection as { values?: unknown } | undefined)?.values;
+  if (!Array.isArray(values)) return [];
+  return values.map((row: { key?: unknown; value?: unknown }) => ({ key: templateText(row?.key), value: templateText(row?.value) }));
+}
+
+/** Quotes a binary property name for a `#binary["…"]` path. */
+export function binaryVariable(property: string): string {
+  return `#binary["${property.replace(/[\\"]/g, '\\$&')}"]`;
+}
+
+function bodyConfig(ctx: IExecuteFunctions, itemIndex: number, binaryProperty: string): BodyConfig {
+  const mode = String(ctx.getNodeParameter('bodyMode', itemIndex, 'none'));
+  switch (mode) {
+    case 'fields': {
+      const encoding = String(ctx.getNodeParameter('bodyEncoding', itemIndex, 'json')) as 'json' | 'form' | 'multipart';
+      return { mode: 'fields', encoding, fields: rowsOf(raw(ctx, 'fields', itemIndex, {})) };
+    }
+    case 'raw':
+      return { mode: 'raw', raw: templateText(raw(ctx, 'rawBody', itemIndex, '')), contentType: String(ctx.getNodeParameter('contentType', itemIndex, '')) };
+    case 'binary':
+      return { mode: 'binary', source: binaryVariable(binaryProperty), contentType: String(ctx.getNodeParameter('contentType', itemIndex, '')) };
+    case 'none':
+      return { mode: 'none' };
+    default:
+      // The core names the field and the modes it knows.
+      return { mode } as unknown as BodyConfig;
+  }
+}
+
+export function readRequestConfig(ctx: IExecuteFunctions, itemIndex: number, binaryProperty: string): RequestConfig {
+  return {
+    url: templateText(raw(ctx, 'url', itemIndex, '')),
+    method: String(ctx.getNodeParameter('method', itemIndex, 'GET')),
+    query: rowsOf(raw(ctx, 'query', itemIndex, {})),
+    headers: rowsOf(raw(ctx, 'headers', itemIndex, {})),
+    body: bodyConfig(ctx, itemIndex, binaryProperty),
+  };
+}
+
+/** The options collection, evaluated by n8n, except nextUrl: a template, read as written. */
+export function readOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+  const options = { ...(ctx.getNodeParameter('options', itemIndex, {}) as IDataObject) };
+  const rawOptions = raw(ctx, 'options', itemIndex, {}) as IDataObject;
+  if (rawOptions && rawOptions.nextUrl !== undefined) options.nextUrl = templateText(rawOptions.nextUrl);
+  return options;
+}

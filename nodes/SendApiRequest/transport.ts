@@ -1,0 +1,94 @@
+/**
+ * The core's Transport over n8n's own request helper, so the instance's proxy, TLS, SSRF and
+ * allowed-domain settings apply. One exchange per call: redirects, retries and status handling are
+ * the core's, so the helper follows no redirect and throws on no status.
+ */
+import type { IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import { TransportError, classifyTransportError, type Transport, type TransportRequest, type TransportResponse } from '../../shared/send/transport';
+
+interface FullResponse {
+  statusCode: number;
+  statusMessage?: string;
+  headers?: Record<string, unknown> | { toJSON(): Record<string, unknown> };
+  body?: unknown;
+}
+
+function plainHeaders(headers: FullResponse['headers']): Record<string, string | string[]> {
+  const source = headers && typeof (headers as { toJSON?: unknown }).toJSON === 'function'
+    ? (headers as { toJSON(): Record<string, unknown> }).toJSON()
+    : ((headers ?? {}) as Record<string, unknown>);
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(source)) {
+    if (value === undefined || value === null) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.map(String) : String(value);
+  }
+  return out;
+}
+
+function bodyBuffer(body: unknown): Buffer {
+  if (Buffer.isBuffer(body)) return body;
+  if (body instanceof ArrayBuffer) return Buffer.from(body);
+  if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (body === undefined || body === null) return Buffer.alloc(0);
+  return Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
+}
+
+/**
+ * n8n wraps what its helper throws (a NodeApiError around an axios error, an SSRF UserError): the
+ * socket-level code sits somewhere down the `cause` chain.
+ */
+function unwrap(err: unknown): unknown {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5; depth++) {
+    const e = current as { code?: unknown; name?: unknown; cause?: unknown } | undefined;
+    if (!e || typeof e !== 'object') return current;
+    if (typeof e.code === 'string' || /^Ssrf/.test(String(e.name))) return current;
+    if (e.cause === undefined) return current;
+    current = e.cause;
+  }
+  return current;
+}
+
+export function classifyN8nError(err: unknown): TransportError {
+  const inner = unwrap(err) as { name?: unknown; message?: unknown };
+  const name = String(inner?.name ?? '');
+  const message = typeof inner?.message === 'string' ? inner.message : '';
+  if (/^Ssrf/.test(name) || /not allowed|allowed domains/i.test(message)) {
+    return new TransportError('blocked', 'n8n refused the address: it is blocked by this instance\'s SSRF protection or allowed domains.');
+  }
+  return classifyTransportError(inner);
+}
+
+/** `credentialType`: send through httpRequestWithAuthentication with that credential (pass-through). */
+export function createN8nTransport(ctx: IExecuteFunctions, credentialType: string | undefined): Transport {
+  return async (req: TransportRequest): Promise<TransportResponse> => {
+    const options: IHttpRequestOptions = {
+      url: req.url,
+      method: req.method as IHttpRequestMethods,
+      headers: { ...req.headers },
+      returnFullResponse: true,
+      ignoreHttpStatusErrors: true,
+      disableFollowRedirect: true,
+      encoding: 'arraybuffer',
+      json: false,
+      skipSslCertificateValidation: req.ignoreTlsErrors,
+    };
+    // Bytes, so the helper's HTTP client neither re-encodes nor trims a text body.
+    if (req.body !== undefined) options.body = Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body, 'utf8');
+    if (req.timeout > 0) options.timeout = req.timeout;
+    if (req.signal) options.abortSignal = req.signal;
+    let response: FullResponse;
+    try {
+      response = (credentialType
+        ? await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, options)
+        : await ctx.helpers.httpRequest(options)) as FullResponse;
+    } catch (err) {
+      throw classifyN8nError(err);
+    }
+    const body = bodyBuffer(response.body);
+    if (req.maxResponseBytes > 0 && body.length > req.maxResponseBytes) {
+      throw new TransportError('tooLarge', `The response is larger than ${req.maxResponseBytes} bytes.`);
+    }
+    return { statusCode: response.statusCode, statusMessage: response.statusMessage, headers: plainHeaders(response.headers), body };
+  };
+}
