@@ -30,7 +30,7 @@ export function tlsMaterialOf(RED: NodeAPI, tlsId: string | undefined): { tls?: 
   const opts: Record<string, unknown> = {};
   tlsNode.addTLSOptions(opts);
   const tls: TlsMaterial = {};
-  for (const k of ['ca', 'cert', 'key', 'passphrase', 'servername'] as const) {
+  for (const k of ['ca', 'cert', 'key', 'pfx', 'passphrase', 'servername'] as const) {
     const v = opts[k];
     if (typeof v === 'string' || Buffer.isBuffer(v)) (tls as Record<string, string | Buffer>)[k] = v;
   }

@@ -16,6 +16,8 @@ export interface TlsMaterial {
   key?: string | Buffer;
   passphrase?: string;
   servername?: string;
+  /** PKCS#12 bundle (a tls-config node of type "pfx"). */
+  pfx?: string | Buffer;
 }
 
 export interface AxiosTransportOptions {
