@@ -110,6 +110,28 @@ function withPageParam(url: string, name: string, value: number): string {
   return u.href;
 }
 
+/**
+ * The next page's URL, or undefined when there is none: a variable of the template that is missing,
+ * null or empty (`"next": null` on the last page) means "no next page", never a URL such as `/null`
+ * or the same page again.
+ */
+function renderNextUrl(template: ParsedTemplate, resolver: VariableResolver): string | undefined {
+  const presentOnly: VariableResolver = {
+    resolve(path) {
+      const r = resolver.resolve(path);
+      return r.found && (r.value === null || r.value === '') ? { found: false } : r;
+    },
+    describe: (path) => resolver.describe(path),
+    evaluate: resolver.evaluate?.bind(resolver),
+  };
+  try {
+    return renderUrl(template, { resolver: presentOnly, onMissing: 'error', field: 'options.nextUrl' }).trim();
+  } catch (err) {
+    if (err instanceof SendApiRequestError && err.code === 'UNKNOWN_VARIABLE') return undefined;
+    throw err;
+  }
+}
+
 export interface PageRun {
   first: PreparedRequest;
   pagination: CompiledPagination;
@@ -144,8 +166,8 @@ export async function sendPages(run: PageRun): Promise<ApiResponse[]> {
     } else if (s.pagination === 'linkHeader') {
       next = linkNext(headerValue(page.headers, 'link'), page.url);
     } else if (p.nextUrl) {
-      const rendered = renderUrl(p.nextUrl, { resolver: withResponseRoot(run.resolver, page), onMissing: 'empty', field: 'options.nextUrl' }).trim();
-      if (rendered !== '') {
+      const rendered = renderNextUrl(p.nextUrl, withResponseRoot(run.resolver, page));
+      if (rendered !== undefined && rendered !== '') {
         try {
           next = new URL(rendered, page.url).href;
         } catch {
