@@ -6,7 +6,8 @@ export function parseAllowedHosts(list: string): string[] {
 }
 
 function hostMatches(pattern: string, host: string, port: string): boolean {
-  let p = pattern;
+  // A bare IPv6 address (`::1`) has colons but no port; URLs write it in brackets.
+  let p = !pattern.startsWith('[') && (pattern.match(/:/g) ?? []).length > 1 ? `[${pattern}]` : pattern;
   let wantPort: string | undefined;
   const m = /^(.*):(\d+)$/.exec(p);
   if (m && !p.endsWith(']')) {
@@ -21,7 +22,7 @@ function hostMatches(pattern: string, host: string, port: string): boolean {
 /** Throws BLOCKED_HOST unless the URL's host is in the allow-list (an empty list allows all). */
 export function checkAllowedHost(url: URL, patterns: readonly string[]): void {
   if (patterns.length === 0) return;
-  const host = url.hostname.toLowerCase();
+  const host = url.hostname.toLowerCase().replace(/\.$/, '');
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   if (patterns.some((p) => hostMatches(p, host, port))) return;
   throw new SendApiRequestError('BLOCKED_HOST', `The host ${host} is not in this node's allowed hosts.`, {
@@ -54,7 +55,8 @@ export function isPrivateAddress(address: string): boolean {
 
 /** SSRF guard on the URL alone (literal addresses, localhost); the Node-RED transport also checks resolved addresses. */
 export function checkSsrfUrl(url: URL): void {
-  const host = url.hostname.toLowerCase();
+  // `localhost.` (fully qualified, trailing dot) is localhost too.
+  const host = url.hostname.toLowerCase().replace(/\.$/, '');
   if (host === 'localhost' || host.endsWith('.localhost') || isPrivateAddress(host)) {
     throw blockedAddress(host);
   }
