@@ -2,6 +2,7 @@
  * The form as data: one definition of every field and option (SPEC §5 names, labels, help), so the
  * n8n node description and the Node-RED editor show the same form with the same defaults.
  */
+import { DEFAULT_AUTH, type AuthSettings } from './auth/config';
 import { DEFAULT_OPTIONS, type NodeOptions } from './options';
 import { METHODS } from './request/types';
 
@@ -125,3 +126,56 @@ export const OPTION_FIELDS: OptionField[] = [
 export function optionFieldsFor(host: 'n8n' | 'node-red'): OptionField[] {
   return OPTION_FIELDS.filter((f) => f.host === undefined || f.host === host);
 }
+
+/** One field of the Authentication section (saved flat: Node-RED properties, n8n `authentication` collection). */
+export interface AuthField {
+  name: keyof AuthSettings;
+  label: string;
+  type: 'options' | 'string';
+  default: string;
+  description: string;
+  placeholder?: string;
+  choices?: Choice[];
+  /** The value is the NAME of a secret in the secret keys (hosts may offer the names to pick from). */
+  secretName?: boolean;
+  /** Must be filled in when shown (checked by the core too, with INVALID_CONFIG naming the field). */
+  required?: boolean;
+  /** Shown only when another auth field has one of these values (all conditions must hold). */
+  showWhen: Array<{ field: keyof AuthSettings; values: string[] }>;
+}
+
+export const AUTH_TYPE_CHOICES: Choice[] = [
+  { value: 'none', label: 'None' },
+  { value: 'basic', label: 'Basic', description: 'Username and password, sent base64-encoded in the Authorization header' },
+  { value: 'bearer', label: 'Bearer token', description: 'Authorization: Bearer <token>' },
+  { value: 'apiKey', label: 'API key', description: 'A key in a header or a query parameter of your naming' },
+  { value: 'digest', label: 'Digest', description: 'Username and password answering the server\'s challenge (MD5, SHA-256, -sess)' },
+  { value: 'oauth2', label: 'OAuth2 client credentials', description: 'A token fetched from a token URL, cached until shortly before it expires' },
+];
+
+const a = DEFAULT_AUTH;
+const SECRET_HELP = 'The name of a secret in the secret keys (not the value).';
+const userPass: Array<{ field: keyof AuthSettings; values: string[] }> = [{ field: 'authType', values: ['basic', 'digest'] }];
+const oauth2Only: Array<{ field: keyof AuthSettings; values: string[] }> = [{ field: 'authType', values: ['oauth2'] }];
+
+export const AUTH_FIELDS: AuthField[] = [
+  { name: 'authType', label: 'Authentication', type: 'options', default: a.authType, choices: AUTH_TYPE_CHOICES, showWhen: [], description: 'How the request proves who it is. Every scheme takes its values from the secret keys, by name; the values are masked in errors, logs and echoes.' },
+  { name: 'authUsername', label: 'Username secret', type: 'string', secretName: true, required: true, default: a.authUsername, placeholder: 'API_USER', showWhen: userPass, description: `${SECRET_HELP} It holds the username.` },
+  { name: 'authPassword', label: 'Password secret', type: 'string', secretName: true, default: a.authPassword, placeholder: 'API_PASSWORD', showWhen: userPass, description: `${SECRET_HELP} It holds the password; empty sends an empty password.` },
+  { name: 'authToken', label: 'Token secret', type: 'string', secretName: true, required: true, default: a.authToken, placeholder: 'API_TOKEN', showWhen: [{ field: 'authType', values: ['bearer'] }], description: `${SECRET_HELP} Sent as Authorization: Bearer <token>.` },
+  { name: 'authKeyIn', label: 'Send the key in', type: 'options', default: a.authKeyIn, showWhen: [{ field: 'authType', values: ['apiKey'] }], description: 'A request header, or a query parameter added to the URL.', choices: [
+    { value: 'header', label: 'Header' },
+    { value: 'query', label: 'Query parameter' },
+  ] },
+  { name: 'authKeyName', label: 'Key name', type: 'string', required: true, default: a.authKeyName, placeholder: 'X-API-Key', showWhen: [{ field: 'authType', values: ['apiKey'] }], description: 'The header or query parameter name the API expects, e.g. X-API-Key or api_key.' },
+  { name: 'authKeySecret', label: 'Key secret', type: 'string', secretName: true, required: true, default: a.authKeySecret, placeholder: 'API_KEY', showWhen: [{ field: 'authType', values: ['apiKey'] }], description: `${SECRET_HELP} It holds the API key.` },
+  { name: 'oauth2TokenUrl', label: 'Token URL', type: 'string', required: true, default: a.oauth2TokenUrl, placeholder: 'https://auth.example.com/oauth/token', showWhen: oauth2Only, description: 'The OAuth2 token endpoint (plain text, no # variables). Allowed hosts and the SSRF guard apply to it too.' },
+  { name: 'oauth2ClientId', label: 'Client ID secret', type: 'string', secretName: true, required: true, default: a.oauth2ClientId, placeholder: 'CLIENT_ID', showWhen: oauth2Only, description: `${SECRET_HELP} It holds the client ID.` },
+  { name: 'oauth2ClientSecret', label: 'Client secret secret', type: 'string', secretName: true, required: true, default: a.oauth2ClientSecret, placeholder: 'CLIENT_SECRET', showWhen: oauth2Only, description: `${SECRET_HELP} It holds the client secret.` },
+  { name: 'oauth2Scope', label: 'Scope', type: 'string', default: a.oauth2Scope, placeholder: 'read write', showWhen: oauth2Only, description: 'Space-separated scopes to ask for; empty asks for the client\'s default.' },
+  { name: 'oauth2Audience', label: 'Audience', type: 'string', default: a.oauth2Audience, placeholder: 'https://api.example.com', showWhen: oauth2Only, description: 'The API the token is for, where the server wants one (e.g. Auth0); empty sends none.' },
+  { name: 'oauth2ClientAuth', label: 'Client authentication', type: 'options', default: a.oauth2ClientAuth, showWhen: oauth2Only, description: 'How the client ID and secret reach the token URL.', choices: [
+    { value: 'header', label: 'Basic auth header', description: 'RFC 6749 default' },
+    { value: 'body', label: 'In the request body', description: 'client_id and client_secret as form fields' },
+  ] },
+];

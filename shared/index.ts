@@ -31,3 +31,6 @@ export type { OptionField, Choice, FieldType } from './form';
 export { compileNode, executeRequest, outputsFor } from './run';
 export type { CompiledNode, HostIo } from './run';
 export { checkAllowedHost, parseAllowedHosts, checkSsrfUrl, isPrivateAddress, blockedAddress } from './hosts';
+export { AUTH_FIELDS, AUTH_TYPE_CHOICES } from './form';
+export type { AuthField } from './form';
+export * from './auth';

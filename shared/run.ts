@@ -2,6 +2,8 @@
  * What both hosts do with one input: render the compiled request with the host's resolver, send it
  * (with its pages), and hand back the responses to output. Hosts supply data, transport and sleep.
  */
+import { compileAuth, createAuthSession, type CompiledAuth } from './auth/session';
+import type { TokenCache } from './auth/token-cache';
 import { checkAllowedHost, checkSsrfUrl, parseAllowedHosts } from './hosts';
 import { normalizeOptions, type NodeOptions } from './options';
 import { compileRequest, renderRequest, type CompiledRequest } from './request/build';
@@ -17,15 +19,23 @@ export interface CompiledNode {
   pagination: CompiledPagination;
   options: NodeOptions;
   allowedHosts: string[];
+  /** Authentication (shared/auth): the scheme chosen, secret names, the node's OAuth2 token cache. */
+  auth?: CompiledAuth;
 }
 
-export function compileNode(config: RequestConfig, rawOptions: Record<string, unknown> | undefined, opts: { expressions?: boolean } = {}): CompiledNode {
+/**
+ * `opts.auth`: the saved authentication settings (Node-RED: the node's flat auth* / oauth2* properties;
+ * n8n: the `authentication` collection). `opts.tokenCache`: an OAuth2 token cache that outlives this
+ * compiled node (n8n compiles per execution).
+ */
+export function compileNode(config: RequestConfig, rawOptions: Record<string, unknown> | undefined, opts: { expressions?: boolean; auth?: Record<string, unknown>; tokenCache?: TokenCache } = {}): CompiledNode {
   const options = normalizeOptions(rawOptions);
   return {
     request: compileRequest(config, opts),
     pagination: compilePagination(options, opts.expressions),
     options,
     allowedHosts: parseAllowedHosts(options.allowedHosts),
+    auth: compileAuth(opts.auth, opts.tokenCache),
   };
 }
 
@@ -36,6 +46,8 @@ export interface HostIo {
   onProgress?: (progress: Progress) => void;
   /** Skip the URL-level SSRF check (a host whose transport checks resolved addresses may still keep it). */
   ssrfUrlCheck?: boolean;
+  /** Clock for OAuth2 token expiry; Date.now by default. */
+  now?: () => number;
 }
 
 /** Renders and sends one request (and its pages). Every error is a SendApiRequestError with secrets masked. */
@@ -54,6 +66,8 @@ export async function executeRequest(node: CompiledNode, resolver: VariableResol
       signal: io.signal,
       onProgress: io.onProgress,
       secrets: secretValues,
+      now: io.now,
+      auth: createAuthSession(node.auth, secrets),
       checkUrl: (url) => {
         checkAllowedHost(url, node.allowedHosts);
         if (guard) checkSsrfUrl(url);

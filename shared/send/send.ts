@@ -1,3 +1,5 @@
+import { sendWithAuth } from '../auth/lifecycle';
+import type { AuthSession } from '../auth/types';
 import { SendApiRequestError, type ErrorCode, type RequestEcho } from '../errors';
 import { createRedactor, type Redactor } from '../redact';
 import type { HttpMethod, PreparedRequest, RequestBody } from '../request/types';
@@ -38,6 +40,8 @@ export interface SendOptions extends Partial<SendSettings> {
   acceptStatus?: (statusCode: number) => boolean;
   random?: () => number;
   now?: () => number;
+  /** Authentication hook: adds credentials before sending and answers a 401 once (shared/auth). */
+  auth?: AuthSession;
 }
 
 const KIND_CODE: Record<TransportError['kind'], ErrorCode> = {
@@ -165,6 +169,11 @@ function statusHint(status: number): string {
 
 /** SPEC §4: the request life cycle over an injected transport and sleep. */
 export async function sendRequest(prepared: PreparedRequest, options: SendOptions): Promise<ApiResponse> {
+  return options.auth ? sendWithAuth(prepared, options, options.auth, sendAttempts) : sendAttempts(prepared, options);
+}
+
+/** The life cycle without authentication: attempts, retries, redirects, errors. */
+async function sendAttempts(prepared: PreparedRequest, options: SendOptions): Promise<ApiResponse> {
   const s: SendSettings = { ...DEFAULT_OPTIONS, ...definedOnly(options) };
   const redactor = createRedactor(options.secrets);
   const random = options.random ?? Math.random;
