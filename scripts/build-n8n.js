@@ -6,6 +6,12 @@ const { root, rootPackage, copyTree, fresh, writeJson, copyCore } = require('./p
 const out = path.join(root, 'build', 'n8n');
 const NAME = 'n8n-nodes-send-api-request';
 
+function pick(source, keys) {
+  const out = {};
+  for (const k of keys) if (source[k] !== undefined) out[k] = source[k];
+  return out;
+}
+
 async function assemble() {
   fresh(out);
   copyCore(out);
@@ -35,6 +41,8 @@ async function assemble() {
     description: 'n8n community node: Send API Request — call any HTTP API with # variables and secret keys that never leak.',
     license: 'MIT',
     keywords: ['n8n-community-node-package', 'n8n', 'http', 'api', 'request', 'secrets'],
+    // Who publishes is the repository's to say (n8n's lint wants an author with an email and a homepage).
+    ...pick(rootPackage, ['author', 'homepage', 'repository', 'bugs']),
     main: 'dist/shared/index.js',
     files: ['dist'],
     engines: { node: '>=24' },

@@ -52,6 +52,9 @@ function optionProperty(o: OptionField): INodeProperties {
 }
 
 const showFields = { show: { bodyMode: ['fields'] } };
+const METHOD_DEFAULT = MAIN_FIELDS.method.default;
+const BODY_MODE_DEFAULT = MAIN_FIELDS.bodyMode.default;
+const BODY_ENCODING_DEFAULT = MAIN_FIELDS.bodyEncoding.default;
 
 export const BINARY_HELP =
   'Sends the input item\'s binary property named in Options → Binary property (default "data"), with its MIME type unless Content Type is set.';
@@ -72,7 +75,7 @@ export function nodeProperties(): INodeProperties[] {
       name: 'method',
       type: 'options',
       options: choices(METHOD_CHOICES),
-      default: MAIN_FIELDS.method.default,
+      default: METHOD_DEFAULT,
     },
     keyValueList('query', 'Parameter'),
     keyValueList('headers', 'Header'),
@@ -81,14 +84,14 @@ export function nodeProperties(): INodeProperties[] {
       name: 'bodyMode',
       type: 'options',
       options: choices(BODY_MODE_CHOICES),
-      default: MAIN_FIELDS.bodyMode.default,
+      default: BODY_MODE_DEFAULT,
     },
     {
       displayName: MAIN_FIELDS.bodyEncoding.label,
       name: 'bodyEncoding',
       type: 'options',
       options: choices(BODY_ENCODING_CHOICES),
-      default: MAIN_FIELDS.bodyEncoding.default,
+      default: BODY_ENCODING_DEFAULT,
       displayOptions: showFields,
     },
     keyValueList('fields', 'Field', showFields),

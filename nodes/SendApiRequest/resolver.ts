@@ -35,6 +35,14 @@ const walk = (root: unknown, path: readonly PathSegment[]): Resolution => {
   return w.found ? found(w.value) : { found: false };
 };
 
+function evaluateSafely(src: ItemSource, source: string): { value: unknown } | { failure: string } {
+  try {
+    return { value: src.evaluate(source) };
+  } catch (err) {
+    return { failure: err instanceof Error ? err.message : String(err) };
+  }
+}
+
 export function createN8nResolver(src: ItemSource): VariableResolver {
   return {
     resolve(path) {
@@ -88,14 +96,11 @@ export function createN8nResolver(src: ItemSource): VariableResolver {
       }
     },
     evaluate(part: ExpressionPart) {
-      try {
-        return src.evaluate(part.source);
-      } catch (err) {
-        const why = err instanceof Error ? err.message : String(err);
-        throw new SendApiRequestError('INVALID_CONFIG', `The n8n expression ${part.source} failed: ${why}`, {
-          hint: 'Fix the expression, or use a # variable instead.',
-        });
-      }
+      const result = evaluateSafely(src, part.source);
+      if ('value' in result) return result.value;
+      throw new SendApiRequestError('INVALID_CONFIG', `The n8n expression ${part.source} failed: ${result.failure}`, {
+        hint: 'Fix the expression, or use a # variable instead.',
+      });
     },
   };
 }

@@ -59,6 +59,17 @@ export function classifyN8nError(err: unknown): TransportError {
   return classifyTransportError(inner);
 }
 
+/**
+ * Bytes, so the helper's HTTP client neither re-encodes nor trims a text body; except a form body,
+ * which n8n's helper re-reads with URLSearchParams when the content type is exactly form-urlencoded
+ * (it cannot read a Buffer), and then sends as the text it was.
+ */
+function helperBody(body: string | Buffer, headers: Record<string, string>): string | Buffer {
+  const type = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+  if (type === 'application/x-www-form-urlencoded') return Buffer.isBuffer(body) ? body.toString('utf8') : body;
+  return Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
+}
+
 /** `credentialType`: send through httpRequestWithAuthentication with that credential (pass-through). */
 export function createN8nTransport(ctx: IExecuteFunctions, credentialType: string | undefined): Transport {
   return async (req: TransportRequest): Promise<TransportResponse> => {
@@ -73,8 +84,7 @@ export function createN8nTransport(ctx: IExecuteFunctions, credentialType: strin
       json: false,
       skipSslCertificateValidation: req.ignoreTlsErrors,
     };
-    // Bytes, so the helper's HTTP client neither re-encodes nor trims a text body.
-    if (req.body !== undefined) options.body = Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body, 'utf8');
+    if (req.body !== undefined) options.body = helperBody(req.body, req.headers);
     if (req.timeout > 0) options.timeout = req.timeout;
     if (req.signal) options.abortSignal = req.signal;
     let response: FullResponse;

@@ -10,6 +10,8 @@ import * as path from 'node:path';
 
 const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'send-api-request-n8n-'));
 process.env.N8N_USER_FOLDER = userFolder;
+// n8n-core logs every node error; the tests read them from the run data instead.
+process.env.N8N_LOG_LEVEL ??= 'silent';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 // Loaded after N8N_USER_FOLDER is set: n8n-core reads it when its settings are first built.
