@@ -1,7 +1,7 @@
 import { SendApiRequestError } from '../errors';
 import { createRedactor } from '../redact';
 import { parseTemplate } from '../template/parse';
-import { renderJson, renderText, renderUrl, renderValue, textOf, type RenderContext } from '../template/render';
+import { jsonOf, renderJson, renderText, renderUrl, renderValue, textOf, unwritable, type RenderContext } from '../template/render';
 import { createPlainResolver, type PlainVars } from '../template/resolve';
 import type { OnMissing, ParsedTemplate, VariableResolver } from '../template/types';
 import { checkHeaderName, checkHeaderValue, findHeader } from './headers';
@@ -138,9 +138,9 @@ function finishUrl(compiled: CompiledRequest, resolver: VariableResolver, onMiss
     const key = renderText(row.key, ctxFor(resolver, onMissing, field));
     const value = renderValue(row.value, ctxFor(resolver, onMissing, field), false);
     if (Array.isArray(value) && row.value.single) {
-      for (const v of value) params.append(key, textOf(v));
+      for (const v of value) params.append(key, textOf(v, field));
     } else {
-      params.append(key, textOf(value));
+      params.append(key, textOf(value, field));
     }
   }
   const qs = params.toString();
@@ -188,6 +188,7 @@ function finishBody(compiled: CompiledRequest, resolver: VariableResolver, onMis
           const key = rowKey(row, resolver, onMissing);
           let v = renderValue(row.value, ctxFor(resolver, onMissing, `body.fields[${row.index}]`));
           if (Buffer.isBuffer(v)) v = textOf(v);
+          else if (v !== null && typeof v === 'object') jsonOf(v, `body.fields[${row.index}]`); // fails early, naming the row, for a value with no JSON form
           obj[key] = v;
         }
         return { body: JSON.stringify(obj), contentType: 'application/json' };
@@ -205,7 +206,7 @@ function finishBody(compiled: CompiledRequest, resolver: VariableResolver, onMis
         const key = rowKey(row, resolver, onMissing);
         const v = renderValue(row.value, ctxFor(resolver, onMissing, `body.fields[${row.index}]`), false);
         const file = row.value.single ? asFile(v) : undefined;
-        parts.push(file ? { name: key, file } : { name: key, value: textOf(v) });
+        parts.push(file ? { name: key, file } : { name: key, value: textOf(v, `body.fields[${row.index}]`) });
       }
       const mp = encodeMultipart(parts);
       return { body: mp.body, contentType: mp.contentType, forceType: true };
@@ -234,7 +235,7 @@ function finishBody(compiled: CompiledRequest, resolver: VariableResolver, onMis
 export function renderRequest(compiled: CompiledRequest, resolver: VariableResolver, options: BuildOptions & { secrets?: Iterable<string> } = {}): PreparedRequest {
   const onMissing = options.onMissing ?? 'error';
   const redactor = createRedactor(options.secrets);
-  let place: keyof typeof UNWRITABLE = 'url';
+  let place = 'url';
   try {
     const url = finishUrl(compiled, resolver, onMissing, redactor.url);
     place = 'headers';
@@ -254,19 +255,11 @@ export function renderRequest(compiled: CompiledRequest, resolver: VariableResol
       if (redactor.empty) throw err;
       throw new SendApiRequestError(err.code, redactor.text(err.message), { field: err.field, hint: err.hint });
     }
-    // JSON.stringify throws TypeError on a circular value (a Node-RED msg.req, say) or a nested BigInt.
-    if (err instanceof TypeError && /circular|BigInt/i.test(err.message)) {
-      throw new SendApiRequestError(UNWRITABLE[place], redactor.text(`A value used in the ${place} cannot be written as text or JSON: ${err.message.split('\n')[0]}`), {
-        field: place,
-        hint: 'Point the variable at plain data (text, numbers, lists, objects without loops), not at a whole message or request object.',
-      });
-    }
+    // A value with no JSON form that slipped past the checks above (JSON.stringify's TypeError).
+    if (err instanceof TypeError && /circular|BigInt/i.test(err.message)) throw unwritable(new Error(redactor.text(err.message)), place);
     throw err;
   }
 }
-
-/** The error code for a value that cannot be turned into text, by where it was inserted. */
-const UNWRITABLE = { url: 'INVALID_URL', headers: 'INVALID_HEADER', body: 'INVALID_BODY' } as const;
 
 /** SPEC §4: a RequestConfig and plain vars in, a PreparedRequest out (or a SendApiRequestError). */
 export function buildRequest(config: RequestConfig, vars: PlainVars, options: BuildOptions = {}): PreparedRequest {

@@ -12,15 +12,36 @@ export interface RenderContext {
 
 type Resolved = { missing: false; value: unknown } | { missing: true; written: string };
 
+/**
+ * The error for a value that has no text or JSON form: a circular object (a Node-RED `msg.req`, say)
+ * or a nested BigInt. Its code follows the place the value was meant for.
+ */
+export function unwritable(err: unknown, field = 'body'): SendApiRequestError {
+  const code = /^(url|query)/.test(field) ? 'INVALID_URL' : field.startsWith('headers') ? 'INVALID_HEADER' : 'INVALID_BODY';
+  const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  return new SendApiRequestError(code, `A value used in ${field} cannot be written as text or JSON: ${why}.`, {
+    field,
+    hint: 'Point the variable at plain data (text, numbers, lists, objects without loops), not at a whole message or request object.',
+  });
+}
+
+function stringify(value: unknown, field: string | undefined): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch (err) {
+    throw unwritable(err, field);
+  }
+}
+
 /** Text of a value (SPEC §1): strings as they are, scalars via String(), objects as JSON, Buffers as UTF-8. */
-export function textOf(value: unknown): string {
+export function textOf(value: unknown, field?: string): string {
   if (typeof value === 'string') return value;
   if (value === null || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (value === undefined) return '';
   if (Buffer.isBuffer(value)) return value.toString('utf8');
   if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
   if (value instanceof Date) return value.toISOString();
-  return JSON.stringify(value) ?? '';
+  return stringify(value, field) ?? '';
 }
 
 /**
@@ -32,10 +53,10 @@ export function wellFormed(text: string): string {
 }
 
 /** A value as a JSON text, for value positions of a raw JSON body. */
-export function jsonOf(value: unknown): string {
+export function jsonOf(value: unknown, field?: string): string {
   if (Buffer.isBuffer(value) || value instanceof Uint8Array) return JSON.stringify(textOf(value));
   if (typeof value === 'bigint') return value.toString();
-  return JSON.stringify(value) ?? 'null';
+  return stringify(value, field) ?? 'null';
 }
 
 function resolvePart(part: VariablePart | ExpressionPart, ctx: RenderContext): Resolved {
@@ -72,7 +93,7 @@ export function renderText(t: ParsedTemplate, ctx: RenderContext): string {
     }
     const r = resolvePart(part, ctx);
     if (r.missing) out += ctx.onMissing === 'keep' ? r.written : '';
-    else out += textOf(r.value);
+    else out += textOf(r.value, ctx.field);
   }
   return out;
 }
@@ -130,7 +151,7 @@ export function renderUrl(t: ParsedTemplate, ctx: RenderContext): string {
       return;
     }
     const r = resolvePart(part, ctx);
-    const text = r.missing ? (ctx.onMissing === 'keep' ? r.written : '') : textOf(r.value);
+    const text = r.missing ? (ctx.onMissing === 'keep' ? r.written : '') : textOf(r.value, ctx.field);
     const place = urlPlace(out);
     if (place === 'authority') {
       out += idx === 0 && idx === last ? text.trim() : text;
@@ -195,12 +216,12 @@ export function renderJson(t: ParsedTemplate, ctx: RenderContext): string {
     }
     const r = resolvePart(part, ctx);
     if (inString) {
-      const text = r.missing ? (ctx.onMissing === 'keep' ? r.written : '') : textOf(r.value);
+      const text = r.missing ? (ctx.onMissing === 'keep' ? r.written : '') : textOf(r.value, ctx.field);
       out += JSON.stringify(text).slice(1, -1);
     } else if (r.missing) {
       out += ctx.onMissing === 'keep' ? JSON.stringify(r.written) : 'null';
     } else {
-      out += jsonOf(r.value);
+      out += jsonOf(r.value, ctx.field);
     }
   }
   if (out.trim() === '') return '';

@@ -127,12 +127,14 @@ describe('values', () => {
     loop.self = loop;
     const err = errorOf(() => buildRequest({ url: 'https://api.test/', method: 'POST', body: { mode: 'fields', fields: [{ key: 'm', value: '#m' }] } }, vars({ m: loop })));
     expect(err.code).toBe('INVALID_BODY');
-    expect(err.field).toBe('body');
+    expect(err.field).toBe('body.fields[0]');
+    expect(err.message).toContain('circular');
     const raw = errorOf(() => buildRequest({ url: 'https://api.test/', method: 'POST', body: { mode: 'raw', raw: '{"m": #m}' } }, vars({ m: loop })));
-    expect(raw.code).toBe('INVALID_BODY');
+    expect(raw).toMatchObject({ code: 'INVALID_BODY', field: 'body.raw' });
     const header = errorOf(() => buildRequest({ url: 'https://api.test/', method: 'GET', headers: [{ key: 'X', value: '#m' }] }, vars({ m: { big: BigInt(1) } })));
-    expect(header.code).toBe('INVALID_HEADER');
-    expect(header.field).toBe('headers');
+    expect(header).toMatchObject({ code: 'INVALID_HEADER', field: 'headers[0]' });
+    const query = errorOf(() => buildRequest({ url: 'https://api.test/', method: 'GET', query: [{ key: 'q', value: '#m' }] }, vars({ m: [loop] })));
+    expect(query).toMatchObject({ code: 'INVALID_URL', field: 'query[0]' });
   });
 });
 
