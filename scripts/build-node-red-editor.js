@@ -79,7 +79,8 @@ function formData() {
 }
 
 function helpers(hb) {
-  hb.registerHelper('json', (value) => new hb.SafeString(scriptJson(value)));
+  // JSON for an HTML attribute: a plain string, so {{ }} escapes its quotes.
+  hb.registerHelper('attrJson', (value) => JSON.stringify(value));
   hb.registerHelper('eq', (a, b) => a === b);
   hb.registerHelper('unitLabel', (unit) => (unit ? ` (${unit})` : ''));
 }

@@ -52,7 +52,7 @@
 
   /** A key/value editableList; `rows` are { key, value }. */
   function keyValueList(selector, rows, placeholders) {
-    var list = $(selector).css({ 'min-height': '60px', 'min-width': '450px' }).editableList({
+    var list = $(selector).css({ 'min-width': '450px' }).editableList({
       removable: true,
       sortable: true,
       height: 'auto',
@@ -62,6 +62,8 @@
         $('<input type="text" class="sar-value">').attr('placeholder', placeholders[1]).val(row.value || '').appendTo(line);
       },
     });
+    // A min-height on the list itself would fix its height (editableList reads it once); the container may grow.
+    list.parent().css('min-height', '44px');
     (rows || []).forEach(function (r) { list.editableList('addItem', { key: r.key, value: r.value }); });
     return list;
   }

@@ -46,7 +46,7 @@
     oneditprepare: function () {
       var node = this;
       var message = $('#node-config-secrets-message');
-      var list = $('#node-config-input-keys-list').css({ 'min-height': '120px', 'min-width': '420px' }).editableList({
+      var list = $('#node-config-input-keys-list').css({ 'min-width': '420px' }).editableList({
         removable: true,
         sortable: true,
         height: 'auto',
@@ -75,6 +75,7 @@
         },
       });
 
+      list.parent().css('min-height', '80px');
       if (Array.isArray(node.keys)) {
         node.keys.forEach(function (k) {
           list.editableList('addItem', { name: k.name, slot: k.slot, stored: k.slot === null ? true : hasStored(node, k.slot) });

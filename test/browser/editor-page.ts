@@ -1,0 +1,101 @@
+/**
+ * Drives Node-RED's editor in Debian's Chromium (playwright-core) the way a user does: palette drag,
+ * double-click to edit, typing into the dialog, Deploy.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+export interface EditorSession {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function openEditor(url: string): Promise<EditorSession> {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'sar-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1440, height: 960 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(15000);
+  await loadEditor(page, url);
+  return {
+    context,
+    page,
+    close: async () => {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function loadEditor(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.locator('.red-ui-palette-node[data-palette-type="send-api-request"]').waitFor();
+  await page.locator('#red-ui-workspace-chart').waitFor();
+}
+
+/** Drags a node type from the palette onto the workspace at (x, y) of the visible chart. */
+export async function dragFromPalette(page: Page, type: string, x: number, y: number): Promise<void> {
+  const item = page.locator(`.red-ui-palette-node[data-palette-type="${type}"]`);
+  await item.scrollIntoViewIfNeeded();
+  const from = await item.boundingBox();
+  const chart = await page.locator('#red-ui-workspace-chart').boundingBox();
+  if (!from || !chart) throw new Error(`palette node ${type} or the workspace is not visible`);
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(from.x + from.width / 2 + 20, from.y + from.height / 2, { steps: 5 });
+  await page.mouse.move(chart.x + x, chart.y + y, { steps: 15 });
+  await page.mouse.up();
+}
+
+/** The workspace node (SVG group) of the only node of a type. */
+export async function workspaceNode(page: Page, type: string): Promise<Locator> {
+  const id = await nodeId(page, type);
+  if (!id) throw new Error(`no ${type} node in the editor`);
+  return page.locator(`#red-ui-workspace-chart g.red-ui-flow-node-group[id="${id}"]`);
+}
+
+/** Draws a wire from one node's output port to another node's input port. */
+export async function wire(page: Page, fromType: string, toType: string): Promise<void> {
+  const out = await (await workspaceNode(page, fromType)).locator('.red-ui-flow-port-output .red-ui-flow-port').first().boundingBox();
+  const inp = await (await workspaceNode(page, toType)).locator('.red-ui-flow-port-input .red-ui-flow-port').first().boundingBox();
+  if (!out || !inp) throw new Error('ports not found');
+  await page.mouse.move(out.x + out.width / 2, out.y + out.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(inp.x + inp.width / 2, inp.y + inp.height / 2, { steps: 15 });
+  await page.mouse.up();
+}
+
+/** Adds a row to an editableList (its add button follows the list) and fills its inputs. */
+export async function addListRow(page: Page, listSelector: string, values: Record<string, string>): Promise<void> {
+  const container = page.locator(listSelector).locator('xpath=ancestor::div[contains(concat(" ", normalize-space(@class), " "), " red-ui-editableList ")][1]');
+  await container.locator('.red-ui-editableList-addButton').click();
+  const row = page.locator(`${listSelector} > li`).last();
+  for (const [selector, value] of Object.entries(values)) await row.locator(selector).fill(value);
+}
+
+/** Clicks Deploy and waits for Node-RED's "Successfully deployed" notification. */
+export async function deploy(page: Page): Promise<void> {
+  await page.locator('#red-ui-header-button-deploy').click();
+  await page.locator('.red-ui-notification-success').filter({ hasText: /deployed/i }).first().waitFor();
+  await page.locator('.red-ui-notification-success').first().waitFor({ state: 'detached', timeout: 10000 }).catch(() => undefined);
+}
+
+/** The id of the only node of a type in the editor's model. */
+export async function nodeId(page: Page, type: string): Promise<string> {
+  return page.evaluate((t) => {
+    let id = '';
+    const RED = (window as unknown as { RED: { nodes: { eachNode(cb: (n: { id: string; type: string }) => void): void; eachConfig(cb: (n: { id: string; type: string }) => void): void } } }).RED;
+    RED.nodes.eachNode((n) => { if (n.type === t) id = n.id; });
+    RED.nodes.eachConfig((n) => { if (n.type === t) id = n.id; });
+    return id;
+  }, type);
+}
