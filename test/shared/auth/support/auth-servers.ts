@@ -11,6 +11,8 @@ export interface Seen {
   method: string;
   url: string;
   headers: http.IncomingHttpHeaders;
+  /** Header names as sent, repeated ones repeated. */
+  headerNames: string[];
   body: string;
 }
 
@@ -31,7 +33,7 @@ export async function startServer(handler: Handler): Promise<TestServer> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const r: Seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const r: Seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, headerNames: req.rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase()), body: Buffer.concat(chunks).toString('utf8') };
       seen.push(r);
       handler(r, res);
     });
