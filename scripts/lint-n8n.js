@@ -15,7 +15,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const root = path.join(__dirname, '..');
+const { root, copyTree } = require('./package-files');
 const toolDir = path.join(root, '.tmp', 'n8n-lint');
 const stage = path.join(toolDir, 'project');
 const built = path.join(root, 'build', 'n8n');
@@ -28,6 +28,8 @@ function node24Bin() {
 
 function run(cmd, args, cwd) {
   const env = { ...process.env, PATH: `${node24Bin()}${path.delimiter}${process.env.PATH}` };
+  // eslint-plugin-n8n-nodes-base lints a fixed fake file name when NODE_ENV is "test" (its own tests).
+  delete env.NODE_ENV;
   return spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 }
 
@@ -42,18 +44,6 @@ function installTools() {
   if (r.status !== 0) {
     process.stderr.write(r.stdout + r.stderr);
     throw new Error('Installing the n8n linter failed.');
-  }
-}
-
-function copyTree(from, to, accept) {
-  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
-    const src = path.join(from, entry.name);
-    const dst = path.join(to, entry.name);
-    if (entry.isDirectory()) copyTree(src, dst, accept);
-    else if (accept(src)) {
-      fs.mkdirSync(path.dirname(dst), { recursive: true });
-      fs.copyFileSync(src, dst);
-    }
   }
 }
 
@@ -106,6 +96,7 @@ function stageBuiltConfig() {
   return file;
 }
 
+/** Runs eslint; returns its messages with file paths relative to `cwd`. */
 function eslint(cwd, args) {
   const bin = path.join(toolDir, 'node_modules', 'eslint', 'bin', 'eslint.js');
   const r = run(path.join(node24Bin(), 'node'), [bin, '--format', 'json', ...args], cwd);
@@ -116,41 +107,58 @@ function eslint(cwd, args) {
     process.stderr.write(r.stdout + r.stderr);
     throw new Error('eslint did not run.');
   }
-  let errors = 0;
-  let warnings = 0;
-  let files = 0;
-  for (const file of results) {
-    files++;
-    for (const m of file.messages) {
-      if (m.severity === 2) errors++;
-      else warnings++;
-      const where = `${path.relative(cwd, file.filePath)}:${m.line ?? 0}:${m.column ?? 0}`;
-      console.log(`  ${m.severity === 2 ? 'error  ' : 'warning'} ${where} ${m.message} (${m.ruleId ?? 'parse'})`);
-    }
-  }
-  return { errors, warnings, files };
+  return results.flatMap((file) => file.messages.map((m) => ({
+    file: path.relative(cwd, file.filePath).split(path.sep).join('/'),
+    line: m.line ?? 0,
+    column: m.column ?? 0,
+    severity: m.severity === 2 ? 'error' : 'warning',
+    rule: m.ruleId ?? 'parse',
+    message: m.message,
+  })));
 }
 
-function main() {
+/**
+ * Both passes; returns { sources, built }, each a list of { file, line, column, severity, rule, message }.
+ * Throws when the package is not built or the linter cannot be installed.
+ */
+function lint() {
   if (!fs.existsSync(path.join(built, 'package.json'))) throw new Error('build/n8n is missing: run `npm run build` first.');
   installTools();
   stageProject();
-  console.log('Pass 1: sources and package.json, @n8n/node-cli eslint config');
-  const a = eslint(stage, ['.']);
-  console.log(`  ${a.files} files: ${a.errors} errors, ${a.warnings} warnings`);
-  console.log('Pass 2: the compiled package (build/n8n/**/*.js), community-nodes rules');
-  const b = eslint(built, ['--config', stageBuiltConfig(), '--no-config-lookup', 'dist']);
-  console.log(`  ${b.files} files: ${b.errors} errors, ${b.warnings} warnings`);
-  // The staged project is scratch: removed so test runners scanning the checkout do not see a second package.
-  fs.rmSync(stage, { recursive: true, force: true });
-  const errors = a.errors + b.errors;
-  console.log(`n8n lint: ${errors} errors, ${a.warnings + b.warnings} warnings`);
+  try {
+    const sources = eslint(stage, ['.']);
+    const compiled = eslint(built, ['--config', stageBuiltConfig(), '--no-config-lookup', 'dist']);
+    return { sources, built: compiled };
+  } finally {
+    // The staged project is scratch: removed so test runners scanning the checkout do not see a second package.
+    fs.rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+function report(title, messages) {
+  console.log(title);
+  for (const m of messages) console.log(`  ${m.severity === 'error' ? 'error  ' : 'warning'} ${m.file}:${m.line}:${m.column} ${m.message} (${m.rule})`);
+  const errors = messages.filter((m) => m.severity === 'error').length;
+  console.log(`  ${errors} errors, ${messages.length - errors} warnings`);
+  return errors;
+}
+
+function main() {
+  const { sources, built: compiled } = lint();
+  const errors = report('Pass 1: sources and package.json, @n8n/node-cli eslint config', sources) +
+    report('Pass 2: the compiled package (build/n8n/dist/**/*.js), community-nodes rules', compiled);
+  const warnings = sources.length + compiled.length - errors;
+  console.log(`n8n lint: ${errors} errors, ${warnings} warnings`);
   process.exit(errors > 0 ? 1 : 0);
 }
 
-try {
-  main();
-} catch (err) {
-  console.error(err.message);
-  process.exit(2);
+module.exports = { lint };
+
+if (require.main === module) {
+  try {
+    main();
+  } catch (err) {
+    console.error(err.message);
+    process.exit(2);
+  }
 }
