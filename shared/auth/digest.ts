@@ -4,13 +4,12 @@
  * (RFC 2069 servers). node:crypto is one of the modules n8n's community-node lint allows.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { SendApiRequestError } from '../errors';
 import type { PreparedRequest, RequestBody } from '../request/types';
 import { headerValue } from '../send/response';
 import { describeChallenges, parseChallenges, type Challenge } from './challenge';
-import { authField, lookupSecret, type AuthSettings } from './config';
+import { lookupSecret, type AuthSettings } from './config';
 import { withCredentialHeader } from './request-edit';
-import type { SchemeSession } from './static';
+import { userPasswordHint, type SchemeSession } from './static';
 
 /** Hash names of RFC 7616 §6.1 with node:crypto's names, strongest first (the order we prefer). */
 const ALGORITHMS: ReadonlyArray<[string, string]> = [['SHA-512-256', 'sha512-256'], ['SHA-256', 'sha256'], ['MD5', 'md5']];
@@ -121,20 +120,20 @@ export function digestScheme(s: AuthSettings, secrets: Record<string, string>, d
   const cnonce = deps.cnonce ?? (() => randomBytes(16).toString('hex'));
   return {
     label: 'Digest',
-    failureHint: `Check the secrets chosen for the username ("${s.authUsername}") and the password${s.authPassword ? ` ("${s.authPassword}")` : ''}.`,
+    failureHint: `Check that the API uses Digest (MD5, SHA-256 or SHA-512-256, each also -sess; qop auth or auth-int), and check ${userPasswordHint(s)}.`,
     prepare: async (request) => request,
     onUnauthorized: async (request: PreparedRequest, response) => {
+      const parts = pickDigestChallenge(parseChallenges(headerValue(response.headers, 'www-authenticate')));
+      if (!parts) return undefined;
+      // After a same-origin redirect (e.g. /dir to /dir/) the challenge is for the URL that answered;
+      // GET and HEAD go there directly, as the redirect would have taken them.
+      const target = request.method === 'GET' || request.method === 'HEAD' ? { ...request, url: response.url } : request;
+      const value = digestAuthorization(parts, { username, password, method: target.method, uri: requestTarget(target.url), body: target.body, cnonce: cnonce(), nc: 1 });
+      return withCredentialHeader(target, 'Authorization', value);
+    },
+    unanswerable: (response) => {
       const challenges = parseChallenges(headerValue(response.headers, 'www-authenticate'));
-      const parts = pickDigestChallenge(challenges);
-      if (!parts) {
-        throw new SendApiRequestError('AUTH_FAILED', `Digest authentication failed: the API answered 401 to ${request.method} without a Digest challenge this node can answer (${describeChallenges(challenges)}).`, {
-          field: authField('authType'),
-          statusCode: 401,
-          hint: 'Check that the API uses Digest authentication (MD5, SHA-256 or SHA-512-256, qop auth); choose the scheme it asks for.',
-        });
-      }
-      const value = digestAuthorization(parts, { username, password, method: request.method, uri: requestTarget(request.url), body: request.body, cnonce: cnonce(), nc: 1 });
-      return withCredentialHeader(request, 'Authorization', value);
+      return pickDigestChallenge(challenges) ? undefined : `without a Digest challenge this node can answer (${describeChallenges(challenges)})`;
     },
     secretValues: () => [],
   };

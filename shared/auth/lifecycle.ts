@@ -49,14 +49,15 @@ export async function sendWithAuth(prepared: PreparedRequest, options: SendOptio
     }
   }
   if (options.neverError) return response;
-  throw authFailed(auth, request, response, answered, [...secrets, ...auth.secretValues()]);
+  const why = answered ? undefined : auth.unanswerable?.(response);
+  throw authFailed(auth, request, response, answered, why, [...secrets, ...auth.secretValues()]);
 }
 
-function authFailed(auth: AuthSession, request: PreparedRequest, response: ApiResponse, answered: boolean, secrets: string[]): SendApiRequestError {
+function authFailed(auth: AuthSession, request: PreparedRequest, response: ApiResponse, answered: boolean, why: string | undefined, secrets: string[]): SendApiRequestError {
   const redactor = createRedactor(secrets);
   const echo: RequestEcho = { method: request.method, url: redactor.url(request.url), headers: redactor.headers(request.headers, request.sensitiveHeaders) };
   const bodyExcerpt = redactor.text(excerpt(response.body));
-  const again = answered ? (auth.type === 'digest' ? ' after its challenge was answered' : auth.type === 'oauth2' ? ' again with a new token' : ' again') : '';
+  const again = answered ? (auth.type === 'digest' ? ' after its challenge was answered' : auth.type === 'oauth2' ? ' again with a new token' : ' again') : why ? ` ${why}` : '';
   const status = `${response.statusCode}${response.statusMessage ? ` ${response.statusMessage}` : ''}`;
   return new SendApiRequestError('AUTH_FAILED', redactor.text(`${auth.label} authentication failed: the API answered ${status} to ${echo.method} ${echo.url}${again}${bodyExcerpt ? `: ${bodyExcerpt}` : '.'}`), {
     field: authField('authType'),

@@ -62,6 +62,7 @@ export function createAuthSession(auth: CompiledAuth | undefined, secrets: Recor
     },
     prepare: scheme.prepare,
     onUnauthorized: scheme.onUnauthorized,
+    unanswerable: scheme.unanswerable,
     secretValues: scheme.secretValues,
   };
 }

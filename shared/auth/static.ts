@@ -24,7 +24,7 @@ export function basicScheme(s: AuthSettings, secrets: Record<string, string>): S
   const credentials = base64(`${user}:${password}`);
   return {
     label: 'Basic',
-    failureHint: `Check the secrets chosen for the username ("${s.authUsername}") and the password${s.authPassword ? ` ("${s.authPassword}")` : ''}.`,
+    failureHint: `Check ${userPasswordHint(s)}.`,
     prepare: async (request) => withCredentialHeader(request, 'Authorization', `Basic ${credentials}`),
     onUnauthorized: nothingToAnswer,
     secretValues: () => [credentials],
@@ -58,6 +58,11 @@ export function apiKeyScheme(s: AuthSettings, secrets: Record<string, string>): 
     onUnauthorized: nothingToAnswer,
     secretValues: () => [],
   };
+}
+
+/** Names (never values) of the secrets a username/password scheme uses, for hints. */
+export function userPasswordHint(s: AuthSettings): string {
+  return `the secrets chosen for the username ("${s.authUsername}") and the password${s.authPassword ? ` ("${s.authPassword}")` : ''}`;
 }
 
 export function emptySecret(name: keyof AuthSettings, chosen: string): SendApiRequestError {

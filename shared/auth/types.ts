@@ -31,6 +31,8 @@ export interface AuthSession {
   prepare(request: PreparedRequest, context: AuthContext): Promise<PreparedRequest>;
   /** The request to send again after a 401 (Digest's answer to the challenge, OAuth2's new token), or undefined. */
   onUnauthorized(request: PreparedRequest, response: ApiResponse, context: AuthContext): Promise<PreparedRequest | undefined>;
+  /** Why a 401 could not be answered (e.g. no Digest challenge), for the AUTH_FAILED message. */
+  unanswerable?(response: ApiResponse): string | undefined;
   /** Values derived from the secrets (Basic credentials, OAuth2 tokens) that must be masked like secrets. */
   secretValues(): string[];
   /** What to check when the API still refuses, for the AUTH_FAILED hint. */

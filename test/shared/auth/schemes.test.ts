@@ -162,6 +162,24 @@ describe('Digest (RFC 7616, checked by the server)', () => {
     expect(server.seen.map((r) => r.url)).toEqual(['/p?page=1', '/p?page=1', '/p?page=2', '/p?page=2', '/p?page=3', '/p?page=3']);
   });
 
+  test('a same-origin redirect before the challenge (/dir to /dir/): the challenge is answered for the URL that sent it', async () => {
+    const protectedServer = await serve(digestServer({ user: secrets.USER, password: secrets.PASS, algorithms: ['SHA-256'] }));
+    const front = await serve(startServer((req, res) => {
+      if (req.url === '/dir') {
+        res.writeHead(301, { Location: '/dir/' });
+        return res.end();
+      }
+      // Proxy /dir/ to the Digest server, so the redirect and the challenge share one origin.
+      void fetch(protectedServer.url(req.url), { headers: req.headers.authorization ? { authorization: req.headers.authorization } : {} }).then(async (r) => {
+        res.writeHead(r.status, { 'Content-Type': 'application/json', ...(r.headers.get('www-authenticate') ? { 'WWW-Authenticate': r.headers.get('www-authenticate') as string } : {}) });
+        res.end(await r.text());
+      });
+    }));
+    const [res] = await client({ url: front.url('/dir'), method: 'GET' }, { authType: 'digest', authUsername: 'USER', authPassword: 'PASS' }, secrets).send();
+    expect(res.statusCode).toBe(200);
+    expect(front.seen.map((r) => r.url)).toEqual(['/dir', '/dir/', '/dir/']);
+  });
+
   test('a wrong password: the challenge is answered once, then AUTH_FAILED naming Digest and 401', async () => {
     const server = await serve(digestServer({ user: secrets.USER, password: secrets.PASS, algorithms: ['SHA-256'] }));
     const err = await client({ url: server.url('/secret'), method: 'GET' }, { authType: 'digest', authUsername: 'USER', authPassword: 'WRONG_PASS' }, secrets).fail();
@@ -178,7 +196,8 @@ describe('Digest (RFC 7616, checked by the server)', () => {
     const server = await serve(basicServer(secrets.USER, secrets.PASS));
     const err = await client({ url: server.url('/'), method: 'GET' }, { authType: 'digest', authUsername: 'USER', authPassword: 'PASS' }, secrets).fail();
     expect(err.code).toBe('AUTH_FAILED');
-    expect(err.message).toContain('WWW-Authenticate: basic');
+    expect(err.message).toMatch(/^Digest authentication failed: the API answered 401 Unauthorized to GET http:\/\/127\.0\.0\.1:\d+\/ without a Digest challenge this node can answer \(WWW-Authenticate: basic\): /);
+    expect(err.hint).toContain('Digest (MD5, SHA-256');
     expect(server.seen).toHaveLength(1);
   });
 });
