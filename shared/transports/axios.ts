@@ -6,8 +6,9 @@ import axios, { AxiosHeaders, type AxiosInstance, type AxiosProxyConfig } from '
 import * as dns from 'node:dns';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { blockedAddress, isPrivateAddress } from '../hosts';
+import { TunnelAgent } from './proxy-tunnel';
 import { TransportError, classifyTransportError, type Transport, type TransportRequest, type TransportResponse } from '../send/transport';
 
 export interface TlsMaterial {
@@ -26,6 +27,12 @@ export interface AxiosTransportOptions {
   tls?: TlsMaterial;
   /** false: no proxy; an object: that proxy; undefined: axios reads http_proxy / https_proxy / no_proxy. */
   proxy?: false | AxiosProxyConfig;
+  /**
+   * The host's proxy rules, per request URL (a proxy URL, or undefined for a direct connection).
+   * When given, `proxy` is not used: http targets go through the proxy, https targets through a
+   * CONNECT tunnel so TLS stays end to end.
+   */
+  proxyFor?: (url: string) => string | undefined;
   keepAlive?: boolean;
   maxSockets?: number;
 }
@@ -81,12 +88,45 @@ export function createAxiosTransport(options: AxiosTransportOptions = {}): Axios
     proxy: options.proxy,
   });
 
+  // Through a proxy the target's address is the proxy's business: these agents have no guarded lookup.
+  const proxied = new Map<string, { proxy: AxiosProxyConfig; httpAgent: http.Agent; httpsAgent: https.Agent; insecureAgent: https.Agent }>();
+  const viaProxy = (proxyUrl: string) => {
+    let route = proxied.get(proxyUrl);
+    if (route) return route;
+    const p = new URL(proxyUrl);
+    const auth = p.username || p.password ? { username: decodeURIComponent(p.username), password: decodeURIComponent(p.password) } : undefined;
+    const plain = { keepAlive, maxSockets: options.maxSockets ?? Infinity };
+    route = {
+      proxy: { protocol: p.protocol.replace(':', ''), host: p.hostname.replace(/^\[|\]$/g, ''), port: Number(p.port) || (p.protocol === 'https:' ? 443 : 80), ...(auth ? { auth } : {}) },
+      httpAgent: new http.Agent(plain),
+      httpsAgent: new TunnelAgent(p, { ...plain, ...options.tls }),
+      insecureAgent: new TunnelAgent(p, { ...plain, ...options.tls, rejectUnauthorized: false }),
+    };
+    proxied.set(proxyUrl, route);
+    return route;
+  };
+  const routeFor = (url: string, ignoreTlsErrors: boolean) => {
+    const direct = { proxy: options.proxyFor ? (false as const) : options.proxy, httpAgent, httpsAgent: ignoreTlsErrors ? insecureAgent : httpsAgent };
+    const proxyUrl = options.proxyFor?.(url);
+    if (!proxyUrl) return direct;
+    const r = viaProxy(proxyUrl);
+    // https: a CONNECT tunnel made by the agent, so axios itself must not proxy it.
+    if (url.startsWith('https:')) return { proxy: false as const, httpAgent: r.httpAgent, httpsAgent: ignoreTlsErrors ? r.insecureAgent : r.httpsAgent };
+    return { proxy: r.proxy, httpAgent: r.httpAgent, httpsAgent: httpsAgent };
+  };
+
   const transport = (async (req: TransportRequest): Promise<TransportResponse> => {
+    // An IP literal is connected without a DNS lookup, so the lookup hook never sees it: check it here.
+    if (options.ssrfGuard) {
+      const host = new URL(req.url).hostname.replace(/^\[|\]$/g, '');
+      if (isIP(host) && isPrivateAddress(host)) throw new TransportError('blocked', blockedAddress(host).message, 'EBLOCKED');
+    }
     // axios's own timeout is per socket inactivity; the spec's timeout is the whole exchange.
     const timeoutSignal = req.timeout > 0 ? AbortSignal.timeout(req.timeout) : undefined;
     const signals = [req.signal, timeoutSignal].filter((s): s is AbortSignal => s !== undefined);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     try {
+      const route = routeFor(req.url, req.ignoreTlsErrors);
       const res = await client.request<ArrayBuffer>({
         method: req.method,
         url: req.url,
@@ -94,8 +134,9 @@ export function createAxiosTransport(options: AxiosTransportOptions = {}): Axios
         data: req.body,
         signal,
         maxContentLength: req.maxResponseBytes > 0 ? req.maxResponseBytes : -1,
-        httpAgent,
-        httpsAgent: req.ignoreTlsErrors ? insecureAgent : httpsAgent,
+        httpAgent: route.httpAgent,
+        httpsAgent: route.httpsAgent,
+        proxy: route.proxy,
       });
       return {
         statusCode: res.status,
@@ -114,6 +155,12 @@ export function createAxiosTransport(options: AxiosTransportOptions = {}): Axios
     httpAgent.destroy();
     httpsAgent.destroy();
     insecureAgent.destroy();
+    for (const r of proxied.values()) {
+      r.httpAgent.destroy();
+      r.httpsAgent.destroy();
+      r.insecureAgent.destroy();
+    }
+    proxied.clear();
   };
   return transport;
 }

@@ -241,7 +241,6 @@ export async function startMisbehavingServer(options: ServerOptions = {}): Promi
   };
 
   const server: http.Server = cert ? https.createServer({ key: cert.key, cert: cert.cert }, handle) : http.createServer(handle);
-  server.keepAliveTimeout = 1000;
   server.on(cert ? 'secureConnection' : 'connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

@@ -1,0 +1,143 @@
+/**
+ * The Node-RED package's axios transport on its own: the SSRF guard on the address actually
+ * connected, keep-alive reuse and destroy(), header shapes, and the allowed-hosts check on every
+ * redirect hop through executeRequest.
+ */
+import { compileNode, createPlainResolver, executeRequest, SendApiRequestError } from '../../shared';
+import { createAxiosTransport } from '../../shared/transports/axios';
+import { timerSleep } from '../../shared/transports/timer-sleep';
+import { startMisbehavingServer, type MisbehavingServer } from '../support/misbehaving-server';
+import { watchProcessHealth, type ProcessHealth } from '../support/health';
+
+let server: MisbehavingServer;
+let other: MisbehavingServer;
+let health: ProcessHealth;
+
+beforeAll(async () => {
+  health = watchProcessHealth();
+  [server, other] = await Promise.all([startMisbehavingServer(), startMisbehavingServer()]);
+});
+
+afterAll(async () => {
+  await Promise.all([server.close(), other.close()]);
+  await health.settled();
+  expect(health.unhandledRejections).toEqual([]);
+  expect(health.leftOpen()).toEqual([]);
+});
+
+const request = (url: string) => ({ method: 'GET', url, headers: {}, timeout: 5000, maxResponseBytes: 0, ignoreTlsErrors: false });
+
+describe('SSRF guard in the transport (the address actually connected)', () => {
+  test.each([
+    ['an IP literal', () => server.url('/echo?literal')],
+    ['a host name that resolves to loopback', () => `http://localhost:${server.port}/echo?dns`],
+  ])('%s is refused with kind "blocked" before anything is sent', async (_what, url) => {
+    const guarded = createAxiosTransport({ ssrfGuard: true });
+    server.reset();
+    try {
+      await expect(guarded(request(url()))).rejects.toMatchObject({ name: 'TransportError', kind: 'blocked' });
+      expect(server.requests).toHaveLength(0);
+    } finally {
+      guarded.destroy();
+    }
+  });
+
+  test('through executeRequest, a blocked address is BLOCKED_HOST naming options.ssrfGuard, not retried', async () => {
+    const guarded = createAxiosTransport({ ssrfGuard: true });
+    try {
+      // The URL check is left to the transport here, as a host with the address check may do.
+      const node = compileNode({ url: `http://localhost:${server.port}/echo`, method: 'GET' }, { ssrfGuard: true, retries: 2 });
+      const err = await executeRequest(node, createPlainResolver({ values: {} }), {}, { transport: guarded, sleep: timerSleep, ssrfUrlCheck: false }).catch((e) => e);
+      expect(err).toBeInstanceOf(SendApiRequestError);
+      expect(err).toMatchObject({ code: 'BLOCKED_HOST', attempts: 1 });
+    } finally {
+      guarded.destroy();
+    }
+  });
+
+  test('without the guard the same addresses are reachable (the default: SPEC §5)', async () => {
+    const open = createAxiosTransport();
+    try {
+      const res = await open(request(`http://localhost:${server.port}/echo?open`));
+      expect(res.statusCode).toBe(200);
+    } finally {
+      open.destroy();
+    }
+  });
+});
+
+describe('allowed hosts on every redirect hop', () => {
+  test('a redirect to a host:port outside allowedHosts is BLOCKED_HOST; nothing reaches it', async () => {
+    const transport = createAxiosTransport();
+    other.reset();
+    try {
+      const to = encodeURIComponent(other.url('/echo'));
+      const node = compileNode({ url: server.url(`/redirect?to=${to}`), method: 'GET' }, { allowedHosts: `127.0.0.1:${server.port}` });
+      const err = await executeRequest(node, createPlainResolver({ values: {} }), {}, { transport, sleep: timerSleep }).catch((e) => e);
+      expect(err).toMatchObject({ code: 'BLOCKED_HOST', field: 'options.allowedHosts' });
+      expect(other.requests).toHaveLength(0);
+    } finally {
+      transport.destroy();
+    }
+  });
+
+  test('the SSRF URL check refuses a redirect to a loopback literal', async () => {
+    const transport = createAxiosTransport();
+    try {
+      const node = compileNode({ url: server.url('/redirect?to=http%3A%2F%2F127.0.0.1%3A1%2F'), method: 'GET' }, { ssrfGuard: true });
+      // The first hop is loopback too, so check the refusal names the guard.
+      const err = await executeRequest(node, createPlainResolver({ values: {} }), {}, { transport, sleep: timerSleep }).catch((e) => e);
+      expect(err).toMatchObject({ code: 'BLOCKED_HOST', field: 'options.ssrfGuard' });
+    } finally {
+      transport.destroy();
+    }
+  });
+});
+
+describe('connections and headers', () => {
+  test('keep-alive reuses one socket for sequential requests; destroy() closes it', async () => {
+    const transport = createAxiosTransport();
+    const sockets = new Set<string>();
+    server.route('/port', (req, res) => {
+      sockets.add(`${req.socket.remotePort}`);
+      res.end('ok');
+    });
+    for (let i = 0; i < 5; i++) await transport(request(server.url('/port')));
+    expect(sockets.size).toBe(1);
+    expect(server.openSockets).toBe(1);
+    transport.destroy();
+    const until = Date.now() + 2000;
+    while (server.openSockets > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    expect(server.openSockets).toBe(0);
+  });
+
+  test('response header names are lower-case; repeated Set-Cookie stays a list; User-Agent is sent unless set', async () => {
+    const transport = createAxiosTransport();
+    server.route('/cookies', (_req, res) => {
+      res.setHeader('Set-Cookie', ['a=1', 'b=2']);
+      res.setHeader('X-Mixed-Case', 'v');
+      res.end();
+    });
+    try {
+      const res = await transport(request(server.url('/cookies')));
+      expect(res.headers['set-cookie']).toEqual(['a=1', 'b=2']);
+      expect(res.headers['x-mixed-case']).toBe('v');
+      server.reset();
+      await transport(request(server.url('/echo')));
+      await transport({ ...request(server.url('/echo')), headers: { 'user-agent': 'mine/1' } });
+      expect(server.requests.map((r) => r.headers['user-agent'])).toEqual(['send-api-request', 'mine/1']);
+    } finally {
+      transport.destroy();
+    }
+  });
+
+  test('timeout 0 means no timeout (a 300 ms answer arrives)', async () => {
+    const transport = createAxiosTransport();
+    try {
+      const res = await transport({ ...request(server.url('/slow?bytes=3&interval=150')), timeout: 0 });
+      expect(res.body.toString()).toBe('zzz');
+    } finally {
+      transport.destroy();
+    }
+  });
+});
