@@ -1,0 +1,68 @@
+/**
+ * One raw-client measurement in its own process (no Node-RED): `axios` (a keep-alive agent),
+ * `http` (node:http with a keep-alive agent) or `undici` (undici.request, its keep-alive pool).
+ * The same GET /items/<id> as the Node-RED contenders, answer parsed as JSON and checked.
+ */
+'use strict';
+const http = require('node:http');
+const { closedLoop, peakRssMb } = require('../lib/load');
+const { job, report } = require('../lib/child');
+
+function check(body, i) {
+  if (String(body.id) !== String(i)) throw new Error(`wrong answer for ${i}`);
+}
+
+function client(contender, base) {
+  const headers = { Accept: 'application/json' };
+  if (contender === 'axios') {
+    const axios = require('axios');
+    const api = axios.create({ httpAgent: new http.Agent({ keepAlive: true }) });
+    return async (i) => {
+      const res = await api.get(`${base}/items/${i}`, { headers });
+      if (res.status !== 200) throw new Error(`status ${res.status}`);
+      check(res.data, i);
+    };
+  }
+  if (contender === 'http') {
+    const agent = new http.Agent({ keepAlive: true });
+    return (i) => new Promise((resolve, reject) => {
+      const req = http.get(`${base}/items/${i}`, { agent, headers }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
+            check(JSON.parse(Buffer.concat(chunks).toString('utf8')), i);
+            resolve();
+          } catch (err) {
+            reject(err);
+          }
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+    });
+  }
+  if (contender === 'undici') {
+    const { request } = require('undici');
+    return async (i) => {
+      const res = await request(`${base}/items/${i}`, { headers });
+      if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
+      check(await res.body.json(), i);
+    };
+  }
+  throw new Error(`unknown raw client ${contender}`);
+}
+
+async function main() {
+  const { contender, concurrency, n, warmup, url } = job();
+  const send = client(contender, url);
+  await closedLoop(warmup, concurrency, send, 0);
+  const measured = await closedLoop(n, concurrency, send, warmup);
+  report({ ...measured, peakRssMb: peakRssMb() });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
