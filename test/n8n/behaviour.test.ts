@@ -3,15 +3,14 @@
  * credential and where they must never appear, errors and continueOnFail, retries with Retry-After,
  * pagination, concurrency and batching. A local server on 127.0.0.1 records what arrived.
  */
-import { CREDENTIAL_TYPE, NODE_TYPE, runWorkflow, source, type CredentialStore, type TestNode } from './harness';
-import { json, startServer, type TestServer } from './server';
+import { CREDENTIAL_TYPE, runWorkflow, source, sendNode, type CredentialStore } from './harness';
+import { json, useTestServer, type TestServer } from './server';
 
+const testServer = useTestServer();
 let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
+beforeEach(() => {
+  server = testServer();
 });
-afterEach(() => server.reset());
-afterAll(() => server.close());
 
 const TOKEN = 'tok-9f8e7d6c5b4a';
 const API_KEY = 'key-0a1b2c3d4e';
@@ -20,9 +19,6 @@ const credentials: CredentialStore = {
 };
 const withSecrets = { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'My keys' } };
 
-function send(parameters: TestNode['parameters'], extra: Partial<TestNode> = {}): TestNode {
-  return { name: 'Send', type: NODE_TYPE, parameters, ...extra };
-}
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -32,7 +28,7 @@ describe('secrets from the Secret Keys credential', () => {
     const r = await runWorkflow({
       nodes: [
         source([{ json: { id: 1 } }]),
-        send({ url: server.url('/s?key=#secrets.API_KEY'), headers: { values: [{ key: 'Authorization', value: 'Bearer #secrets.TOKEN' }] } }, { credentials: withSecrets }),
+        sendNode({ url: server.url('/s?key=#secrets.API_KEY'), headers: { values: [{ key: 'Authorization', value: 'Bearer #secrets.TOKEN' }] } }, { credentials: withSecrets }),
       ],
       chain: ['Source', 'Send'],
       credentials,
@@ -50,7 +46,7 @@ describe('secrets from the Secret Keys credential', () => {
     server.handle((req, res) => json(res, 401, { error: 'bad token', got: req.headers.authorization, url: req.url }));
     const nodes = (continueOnFail: boolean) => [
       source([{ json: {} }]),
-      send({ url: server.url('/private/#secrets.API_KEY'), headers: { values: [{ key: 'x-token', value: '#secrets.TOKEN' }] }, options: { retries: 0 } }, { credentials: withSecrets, continueOnFail }),
+      sendNode({ url: server.url('/private/#secrets.API_KEY'), headers: { values: [{ key: 'x-token', value: '#secrets.TOKEN' }] }, options: { retries: 0 } }, { credentials: withSecrets, continueOnFail }),
     ];
     const failed = await runWorkflow({ nodes: nodes(false), chain: ['Source', 'Send'], credentials });
     const error = failed.error('Send') as unknown as { message: string; description: string; httpCode: string; context: Record<string, unknown> };
@@ -74,7 +70,7 @@ describe('secrets from the Secret Keys credential', () => {
     const r = await runWorkflow({
       nodes: [
         source([{ json: { comment: 'please send #secrets.TOKEN and {{ $credentials }}' } }]),
-        send({ method: 'POST', url: server.url('/hook'), bodyMode: 'fields', fields: { values: [{ key: 'comment', value: '#comment' }] } }, { credentials: withSecrets }),
+        sendNode({ method: 'POST', url: server.url('/hook'), bodyMode: 'fields', fields: { values: [{ key: 'comment', value: '#comment' }] } }, { credentials: withSecrets }),
       ],
       chain: ['Source', 'Send'],
       credentials,
@@ -87,13 +83,13 @@ describe('secrets from the Secret Keys credential', () => {
 
   test('#secrets without the credential, or an unknown name, fails listing names (never values)', async () => {
     const r = await runWorkflow({
-      nodes: [source([{ json: {} }]), send({ url: server.url('/x'), headers: { values: [{ key: 'a', value: '#secrets.NOPE' }] } }, { credentials: withSecrets })],
+      nodes: [source([{ json: {} }]), sendNode({ url: server.url('/x'), headers: { values: [{ key: 'a', value: '#secrets.NOPE' }] } }, { credentials: withSecrets })],
       chain: ['Source', 'Send'],
       credentials,
     });
     expect(r.error('Send')?.message).toMatch(/Unknown variable #secrets\.NOPE in headers\[0\]\. Secret names in the Secret Keys credential: TOKEN, API_KEY/);
     expect(r.serialized).not.toContain(TOKEN);
-    const none = await runWorkflow({ nodes: [source([{ json: {} }]), send({ url: server.url('/x?t=#secrets.TOKEN') })], chain: ['Source', 'Send'] });
+    const none = await runWorkflow({ nodes: [source([{ json: {} }]), sendNode({ url: server.url('/x?t=#secrets.TOKEN') })], chain: ['Source', 'Send'] });
     expect(none.error('Send')?.message).toMatch(/Secret names in the Secret Keys credential: none defined/);
     expect(server.requests).toHaveLength(0);
   });
@@ -103,7 +99,7 @@ describe('errors and paired items', () => {
   test('continueOnFail: an error item paired to its input, the other items go on', async () => {
     server.handle((req, res) => (req.url === '/i/1' ? json(res, 500, { broken: true }) : json(res, 200, { url: req.url })));
     const r = await runWorkflow({
-      nodes: [source([{ json: { i: 0 } }, { json: { i: 1 } }, { json: { i: 2 } }]), send({ url: server.url('/i/#i'), options: { retries: 0 } }, { continueOnFail: true })],
+      nodes: [source([{ json: { i: 0 } }, { json: { i: 1 } }, { json: { i: 2 } }]), sendNode({ url: server.url('/i/#i'), options: { retries: 0 } }, { continueOnFail: true })],
       chain: ['Source', 'Send'],
     });
     const out = r.output('Send');
@@ -116,7 +112,7 @@ describe('errors and paired items', () => {
 
   test('continueOnFail also turns a configuration error into an error item with code and field', async () => {
     const r = await runWorkflow({
-      nodes: [source([{ json: { id: 1 } }, { json: {} }]), send({ url: server.url('/u/#id') }, { continueOnFail: true })],
+      nodes: [source([{ json: { id: 1 } }, { json: {} }]), sendNode({ url: server.url('/u/#id') }, { continueOnFail: true })],
       chain: ['Source', 'Send'],
     });
     const out = r.output('Send');
@@ -126,7 +122,7 @@ describe('errors and paired items', () => {
 
   test('without continueOnFail a non-2xx fails the node with a NodeApiError naming the item; neverError passes it on', async () => {
     server.handle((_req, res) => json(res, 404, { message: 'no such user' }));
-    const failed = await runWorkflow({ nodes: [source([{ json: {} }, { json: {} }]), send({ url: server.url('/missing'), options: { retries: 0, concurrency: 1 } })], chain: ['Source', 'Send'] });
+    const failed = await runWorkflow({ nodes: [source([{ json: {} }, { json: {} }]), sendNode({ url: server.url('/missing'), options: { retries: 0, concurrency: 1 } })], chain: ['Source', 'Send'] });
     const error = failed.error('Send') as unknown as { name: string; httpCode: string; message: string; context: Record<string, unknown> };
     expect(error.name).toBe('NodeApiError');
     expect(error.httpCode).toBe('404');
@@ -134,12 +130,12 @@ describe('errors and paired items', () => {
     // The failure stops the run: the second item is not sent.
     expect(server.requests).toHaveLength(1);
     server.requests.length = 0;
-    const passed = await runWorkflow({ nodes: [source([{ json: {} }]), send({ url: server.url('/missing'), options: { neverError: true } })], chain: ['Source', 'Send'] });
+    const passed = await runWorkflow({ nodes: [source([{ json: {} }]), sendNode({ url: server.url('/missing'), options: { neverError: true } })], chain: ['Source', 'Send'] });
     expect(passed.output('Send')[0].json).toMatchObject({ statusCode: 404, body: { message: 'no such user' } });
   });
 
   test('an invalid option is a NodeOperationError naming the option', async () => {
-    const r = await runWorkflow({ nodes: [source([{ json: {} }]), send({ url: server.url('/x'), options: { pagination: 'nextUrl' } })], chain: ['Source', 'Send'] });
+    const r = await runWorkflow({ nodes: [source([{ json: {} }]), sendNode({ url: server.url('/x'), options: { pagination: 'nextUrl' } })], chain: ['Source', 'Send'] });
     const error = r.error('Send') as unknown as { name: string; message: string; context: Record<string, unknown> };
     expect(error.name).toBe('NodeOperationError');
     expect(error.message).toMatch(/Next URL/);
@@ -155,7 +151,7 @@ describe('retries, pagination, throughput', () => {
       if (calls === 1) json(res, 429, { slow: 'down' }, { 'retry-after': '1' });
       else json(res, 200, { attempt: calls });
     });
-    const r = await runWorkflow({ nodes: [source([{ json: {} }]), send({ url: server.url('/limited') })], chain: ['Source', 'Send'] });
+    const r = await runWorkflow({ nodes: [source([{ json: {} }]), sendNode({ url: server.url('/limited') })], chain: ['Source', 'Send'] });
     expect(r.output('Send')[0].json).toMatchObject({ statusCode: 200, body: { attempt: 2 } });
     expect(server.requests).toHaveLength(2);
     expect(server.requests[1].at - server.requests[0].at).toBeGreaterThanOrEqual(950);
@@ -165,11 +161,11 @@ describe('retries, pagination, throughput', () => {
 
   test('POST is not retried unless asked (retryNonIdempotent)', async () => {
     server.handle((_req, res) => json(res, 503, {}, { 'retry-after': '0' }));
-    const r = await runWorkflow({ nodes: [source([{ json: {} }]), send({ method: 'POST', url: server.url('/p') }, { continueOnFail: true })], chain: ['Source', 'Send'] });
+    const r = await runWorkflow({ nodes: [source([{ json: {} }]), sendNode({ method: 'POST', url: server.url('/p') }, { continueOnFail: true })], chain: ['Source', 'Send'] });
     expect(server.requests).toHaveLength(1);
     expect(r.output('Send')[0].json.error).toMatchObject({ code: 'HTTP_STATUS', statusCode: 503 });
     server.requests.length = 0;
-    await runWorkflow({ nodes: [source([{ json: {} }]), send({ method: 'POST', url: server.url('/p'), options: { retryNonIdempotent: true, retries: 1 } }, { continueOnFail: true })], chain: ['Source', 'Send'] });
+    await runWorkflow({ nodes: [source([{ json: {} }]), sendNode({ method: 'POST', url: server.url('/p'), options: { retryNonIdempotent: true, retries: 1 } }, { continueOnFail: true })], chain: ['Source', 'Send'] });
     expect(server.requests).toHaveLength(2);
   });
 
@@ -182,7 +178,7 @@ describe('retries, pagination, throughput', () => {
   test('pagination by next URL (#response): one item per page, paired to its input', async () => {
     server.handle(pagesHandler);
     const r = await runWorkflow({
-      nodes: [source([{ json: {} }]), send({ url: server.url('/pages'), options: { pagination: 'nextUrl', nextUrl: '#response.body.next' } })],
+      nodes: [source([{ json: {} }]), sendNode({ url: server.url('/pages'), options: { pagination: 'nextUrl', nextUrl: '#response.body.next' } })],
       chain: ['Source', 'Send'],
     });
     const out = r.output('Send');
@@ -194,7 +190,7 @@ describe('retries, pagination, throughput', () => {
   test('pagination merged at itemsPath, split into items; a {{ }} next URL works too', async () => {
     server.handle(pagesHandler);
     const merged = await runWorkflow({
-      nodes: [source([{ json: {} }, { json: {} }]), send({ url: server.url('/pages'), options: { pagination: 'nextUrl', nextUrl: '#response.body.next', paginationOutput: 'merged', itemsPath: 'data.items', concurrency: 1 } })],
+      nodes: [source([{ json: {} }, { json: {} }]), sendNode({ url: server.url('/pages'), options: { pagination: 'nextUrl', nextUrl: '#response.body.next', paginationOutput: 'merged', itemsPath: 'data.items', concurrency: 1 } })],
       chain: ['Source', 'Send'],
     });
     expect(merged.output('Send').map((o) => [o.json.body, o.pairedItem])).toEqual([
@@ -203,7 +199,7 @@ describe('retries, pagination, throughput', () => {
     ]);
     server.requests.length = 0;
     const split = await runWorkflow({
-      nodes: [source([{ json: { base: server.url('/pages') } }]), send({ url: '#base', options: { pagination: 'pageParam', pageParam: 'page', stopWhen: 'noNext', maxPages: 3, paginationOutput: 'merged', itemsPath: 'data.items', splitIntoItems: true, responseOutput: 'body' } })],
+      nodes: [source([{ json: { base: server.url('/pages') } }]), sendNode({ url: '#base', options: { pagination: 'pageParam', pageParam: 'page', stopWhen: 'noNext', maxPages: 3, paginationOutput: 'merged', itemsPath: 'data.items', splitIntoItems: true, responseOutput: 'body' } })],
       chain: ['Source', 'Send'],
     });
     expect(split.output('Send').map((o) => o.json)).toEqual(['p1a', 'p1b', 'p2a', 'p2b', 'p3a', 'p3b'].map((data) => ({ data })));
@@ -215,7 +211,7 @@ describe('retries, pagination, throughput', () => {
       json(res, 200, { url: req.url });
     });
     const items = Array.from({ length: 6 }, (_, i) => ({ json: { i } }));
-    const limited = await runWorkflow({ nodes: [source(items), send({ url: server.url('/c/#i'), options: { concurrency: 2 } })], chain: ['Source', 'Send'] });
+    const limited = await runWorkflow({ nodes: [source(items), sendNode({ url: server.url('/c/#i'), options: { concurrency: 2 } })], chain: ['Source', 'Send'] });
     expect(limited.output('Send')).toHaveLength(6);
     expect(server.maxInFlight).toBe(2);
     server.reset();
@@ -223,10 +219,10 @@ describe('retries, pagination, throughput', () => {
       await delay(120);
       json(res, 200, { url: req.url });
     });
-    await runWorkflow({ nodes: [source(items), send({ url: server.url('/c/#i') })], chain: ['Source', 'Send'] });
+    await runWorkflow({ nodes: [source(items), sendNode({ url: server.url('/c/#i') })], chain: ['Source', 'Send'] });
     expect(server.maxInFlight).toBe(6);
     server.reset();
-    const batched = await runWorkflow({ nodes: [source(items.slice(0, 4)), send({ url: server.url('/b/#i'), options: { batchSize: 2, batchInterval: 400 } })], chain: ['Source', 'Send'] });
+    const batched = await runWorkflow({ nodes: [source(items.slice(0, 4)), sendNode({ url: server.url('/b/#i'), options: { batchSize: 2, batchInterval: 400 } })], chain: ['Source', 'Send'] });
     expect(batched.output('Send').map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
     const at = server.requests.map((q) => q.at).sort((a, b) => a - b);
     expect(at[1] - at[0]).toBeLessThan(200);

@@ -2,19 +2,15 @@
  * The node in real workflows (n8n-core WorkflowExecute, compiled package): every `#` root, `{{ }}`
  * islands beside `#`, each body mode, binary in and out. A local server on 127.0.0.1 records what arrived.
  */
-import { NODE_TYPE, binaryBuffer, runWorkflow, source, type TestNode } from './harness';
-import { json, startServer, type Received, type TestServer } from './server';
+import { binaryBuffer, runWorkflow, source, sendNode } from './harness';
+import { json, useTestServer, type Received, type TestServer } from './server';
 
+const testServer = useTestServer();
 let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
+beforeEach(() => {
+  server = testServer();
 });
-afterEach(() => server.reset());
-afterAll(() => server.close());
 
-function send(parameters: TestNode['parameters'], extra: Partial<TestNode> = {}): TestNode {
-  return { name: 'Send', type: NODE_TYPE, parameters, ...extra };
-}
 
 const only = (): Received => {
   expect(server.requests).toHaveLength(1);
@@ -26,7 +22,7 @@ describe('# roots', () => {
     const r = await runWorkflow({
       nodes: [
         source([{ json: { id: 7, user: { name: 'Ann Lee' } } }, { json: { id: 8, user: { name: 'Bob/Roe' } } }]),
-        send({ url: server.url('/users/#id'), query: { values: [{ key: 'name', value: '#json.user.name' }] } }),
+        sendNode({ url: server.url('/users/#id'), query: { values: [{ key: 'name', value: '#json.user.name' }] } }),
       ],
       chain: ['Source', 'Send'],
     });
@@ -42,7 +38,7 @@ describe('# roots', () => {
       nodes: [
         source([{ json: { token: 'first-a' } }, { json: { token: 'first-b' } }], 'Start'),
         { name: 'Shape', type: 'test.set', parameters: { fields: '{"later": true}' } },
-        send({ url: server.url('/steps'), headers: { values: [{ key: 'x-from-start', value: '#steps["Start"].token' }, { key: 'x-later', value: '#later' }] } }),
+        sendNode({ url: server.url('/steps'), headers: { values: [{ key: 'x-from-start', value: '#steps["Start"].token' }, { key: 'x-later', value: '#later' }] } }),
       ],
       chain: ['Start', 'Shape', 'Send'],
     });
@@ -52,7 +48,7 @@ describe('# roots', () => {
 
   test('#steps naming a node that did not run fails before sending, listing the earlier nodes', async () => {
     const r = await runWorkflow({
-      nodes: [source([{ json: {} }], 'Start'), send({ url: server.url('/x?v=#steps["Nope"].a') })],
+      nodes: [source([{ json: {} }], 'Start'), sendNode({ url: server.url('/x?v=#steps["Nope"].a') })],
       chain: ['Start', 'Send'],
     });
     const error = r.error('Send');
@@ -63,7 +59,7 @@ describe('# roots', () => {
 
   test('#env is blocked unless the instance allows expressions to read the environment', async () => {
     process.env.SEND_API_REQUEST_TEST_ENV = 'from-env';
-    const wf = () => runWorkflow({ nodes: [source([{ json: {} }]), send({ url: server.url('/env?v=#env.SEND_API_REQUEST_TEST_ENV') })], chain: ['Source', 'Send'] });
+    const wf = () => runWorkflow({ nodes: [source([{ json: {} }]), sendNode({ url: server.url('/env?v=#env.SEND_API_REQUEST_TEST_ENV') })], chain: ['Source', 'Send'] });
     const saved = process.env.N8N_BLOCK_ENV_ACCESS_IN_NODE;
     try {
       delete process.env.N8N_BLOCK_ENV_ACCESS_IN_NODE;
@@ -82,7 +78,7 @@ describe('# roots', () => {
   });
 
   test('an unknown bare name fails with the field, the variable and the item\'s fields', async () => {
-    const r = await runWorkflow({ nodes: [source([{ json: { id: 1, email: 'a@b.c' } }]), send({ url: server.url('/u/#idd') })], chain: ['Source', 'Send'] });
+    const r = await runWorkflow({ nodes: [source([{ json: { id: 1, email: 'a@b.c' } }]), sendNode({ url: server.url('/u/#idd') })], chain: ['Source', 'Send'] });
     const error = r.error('Send');
     expect(error?.message).toMatch(/Unknown variable #idd in url/);
     expect(error?.message).toMatch(/id, email/);
@@ -95,7 +91,7 @@ describe('{{ }} islands beside #', () => {
     const r = await runWorkflow({
       nodes: [
         source([{ json: { id: 5, dir: 'a/b', tricky: '#secrets.TOKEN {{ 1 + 1 }}' } }]),
-        send({
+        sendNode({
           url: `=${server.url('/items/#id/{{ $json.dir }}')}?n={{ $json.id * 2 }}&t={{ $json.tricky }}`,
           headers: { values: [{ key: 'x-mixed', value: '=#id-{{ $json.id + 1 }}-{{ $json.tricky }}' }] },
           bodyMode: 'fields',
@@ -114,7 +110,7 @@ describe('{{ }} islands beside #', () => {
   });
 
   test('a failing expression is a clear error naming the expression', async () => {
-    const r = await runWorkflow({ nodes: [source([{ json: {} }]), send({ url: `=${server.url('/x')}?a={{ $('Missing').item.json.x }}` })], chain: ['Source', 'Send'] });
+    const r = await runWorkflow({ nodes: [source([{ json: {} }]), sendNode({ url: `=${server.url('/x')}?a={{ $('Missing').item.json.x }}` })], chain: ['Source', 'Send'] });
     expect(r.error('Send')?.message).toMatch(/The n8n expression \{\{ \$\('Missing'\)\.item\.json\.x \}\} failed: Referenced node doesn't exist/);
     expect(server.requests).toHaveLength(0);
   });
@@ -125,7 +121,7 @@ describe('body modes', () => {
 
   test('fields as JSON keep the type of a single variable', async () => {
     await runWorkflow({
-      nodes: [source([item]), send({ method: 'POST', url: server.url('/j'), bodyMode: 'fields', bodyEncoding: 'json', fields: { values: [{ key: 'count', value: '#count' }, { key: 'tags', value: '#tags' }, { key: 'on', value: '#on' }, { key: 'label', value: 'n=#count' }] } })],
+      nodes: [source([item]), sendNode({ method: 'POST', url: server.url('/j'), bodyMode: 'fields', bodyEncoding: 'json', fields: { values: [{ key: 'count', value: '#count' }, { key: 'tags', value: '#tags' }, { key: 'on', value: '#on' }, { key: 'label', value: 'n=#count' }] } })],
       chain: ['Source', 'Send'],
     });
     const q = only();
@@ -135,7 +131,7 @@ describe('body modes', () => {
 
   test('fields as a form are URL-encoded text', async () => {
     await runWorkflow({
-      nodes: [source([item]), send({ method: 'PUT', url: server.url('/f'), bodyMode: 'fields', bodyEncoding: 'form', fields: { values: [{ key: 'name', value: '#name' }, { key: 'tags', value: '#tags' }] } })],
+      nodes: [source([item]), sendNode({ method: 'PUT', url: server.url('/f'), bodyMode: 'fields', bodyEncoding: 'form', fields: { values: [{ key: 'name', value: '#name' }, { key: 'tags', value: '#tags' }] } })],
       chain: ['Source', 'Send'],
     });
     const q = only();
@@ -149,7 +145,7 @@ describe('body modes', () => {
     await runWorkflow({
       nodes: [
         source([{ json: { title: 'Logo' }, binary: { logo: { base64: png.toString('base64'), fileName: 'logo.png', mimeType: 'image/png' } } }]),
-        send({ method: 'POST', url: server.url('/m'), bodyMode: 'fields', bodyEncoding: 'multipart', fields: { values: [{ key: 'title', value: '#title' }, { key: 'file', value: '#binary.logo' }] } }),
+        sendNode({ method: 'POST', url: server.url('/m'), bodyMode: 'fields', bodyEncoding: 'multipart', fields: { values: [{ key: 'title', value: '#title' }, { key: 'file', value: '#binary.logo' }] } }),
       ],
       chain: ['Source', 'Send'],
     });
@@ -167,7 +163,7 @@ describe('body modes', () => {
 
   test('raw JSON: a variable in value position is JSON, inside a string it is escaped text', async () => {
     await runWorkflow({
-      nodes: [source([{ json: { tags: ['x'], name: 'say "hi"' } }]), send({ method: 'POST', url: server.url('/r'), bodyMode: 'raw', rawBody: '{ "tags": #tags, "msg": "#name!" }' })],
+      nodes: [source([{ json: { tags: ['x'], name: 'say "hi"' } }]), sendNode({ method: 'POST', url: server.url('/r'), bodyMode: 'raw', rawBody: '{ "tags": #tags, "msg": "#name!" }' })],
       chain: ['Source', 'Send'],
     });
     const q = only();
@@ -177,7 +173,7 @@ describe('body modes', () => {
 
   test('raw text with a content type sends text as written', async () => {
     await runWorkflow({
-      nodes: [source([{ json: { name: 'Ann' } }]), send({ method: 'POST', url: server.url('/t'), bodyMode: 'raw', rawBody: '<hello to="#name"/> ##1', contentType: 'application/xml' })],
+      nodes: [source([{ json: { name: 'Ann' } }]), sendNode({ method: 'POST', url: server.url('/t'), bodyMode: 'raw', rawBody: '<hello to="#name"/> ##1', contentType: 'application/xml' })],
       chain: ['Source', 'Send'],
     });
     const q = only();
@@ -190,7 +186,7 @@ describe('body modes', () => {
     await runWorkflow({
       nodes: [
         source([{ json: {}, binary: { doc: { base64: pdf.toString('base64'), fileName: 'a.pdf', mimeType: 'application/pdf' } } }]),
-        send({ method: 'POST', url: server.url('/b'), bodyMode: 'binary', options: { binaryProperty: 'doc' } }),
+        sendNode({ method: 'POST', url: server.url('/b'), bodyMode: 'binary', options: { binaryProperty: 'doc' } }),
       ],
       chain: ['Source', 'Send'],
     });
@@ -201,7 +197,7 @@ describe('body modes', () => {
 
   test('binary mode without that binary property fails naming the properties the item has', async () => {
     const r = await runWorkflow({
-      nodes: [source([{ json: {}, binary: { other: { base64: 'AA==', mimeType: 'application/octet-stream' } } }]), send({ method: 'POST', url: server.url('/b'), bodyMode: 'binary' })],
+      nodes: [source([{ json: {}, binary: { other: { base64: 'AA==', mimeType: 'application/octet-stream' } } }]), sendNode({ method: 'POST', url: server.url('/b'), bodyMode: 'binary' })],
       chain: ['Source', 'Send'],
     });
     expect(r.error('Send')?.message).toMatch(/#binary\["data"\].*Binary properties of the input item: other/);
@@ -216,7 +212,7 @@ describe('responses', () => {
       res.writeHead(200, { 'content-type': 'image/png', 'content-disposition': 'attachment; filename="pic.png"' });
       res.end(bytes);
     });
-    const r = await runWorkflow({ nodes: [source([{ json: {} }]), send({ url: server.url('/file'), options: { binaryProperty: 'picture' } })], chain: ['Source', 'Send'] });
+    const r = await runWorkflow({ nodes: [source([{ json: {} }]), sendNode({ url: server.url('/file'), options: { binaryProperty: 'picture' } })], chain: ['Source', 'Send'] });
     const [item] = r.output('Send');
     expect(item.json).toMatchObject({ statusCode: 200 });
     expect(item.binary?.picture).toMatchObject({ fileName: 'pic.png', mimeType: 'image/png' });
@@ -226,9 +222,9 @@ describe('responses', () => {
 
   test('body only, and a JSON-array body split into items, each paired to its input', async () => {
     server.handle((req, res) => json(res, 200, req.url === '/list' ? [{ n: 1 }, { n: 2 }, { n: 3 }] : { ok: true }));
-    const split = await runWorkflow({ nodes: [source([{ json: {} }]), send({ url: server.url('/list'), options: { responseOutput: 'body', splitIntoItems: true } })], chain: ['Source', 'Send'] });
+    const split = await runWorkflow({ nodes: [source([{ json: {} }]), sendNode({ url: server.url('/list'), options: { responseOutput: 'body', splitIntoItems: true } })], chain: ['Source', 'Send'] });
     expect(split.output('Send').map((i) => [i.json, i.pairedItem])).toEqual([[{ n: 1 }, { item: 0 }], [{ n: 2 }, { item: 0 }], [{ n: 3 }, { item: 0 }]]);
-    const body = await runWorkflow({ nodes: [source([{ json: {} }]), send({ url: server.url('/one'), options: { responseOutput: 'body' } })], chain: ['Source', 'Send'] });
+    const body = await runWorkflow({ nodes: [source([{ json: {} }]), sendNode({ url: server.url('/one'), options: { responseOutput: 'body' } })], chain: ['Source', 'Send'] });
     expect(body.output('Send')[0].json).toEqual({ ok: true });
   });
 });

@@ -302,3 +302,8 @@ export function source(items: Array<{ json: IDataObject; binary?: Record<string,
 export function cleanupUserFolder(): void {
   fs.rmSync(userFolder, { recursive: true, force: true });
 }
+
+/** A Send API Request node named "Send" (or as `extra` says). */
+export function sendNode(parameters: TestNode['parameters'], extra: Partial<TestNode> = {}): TestNode {
+  return { name: 'Send', type: NODE_TYPE, parameters, ...extra };
+}

@@ -74,3 +74,17 @@ export async function startServer(): Promise<TestServer> {
       }),
   };
 }
+
+/** One server per test file: started before the tests, reset after each, closed at the end. */
+export function useTestServer(): () => TestServer {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterEach(() => server?.reset());
+  afterAll(() => server?.close());
+  return () => {
+    if (!server) throw new Error('the test server has not started');
+    return server;
+  };
+}

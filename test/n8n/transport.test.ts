@@ -6,19 +6,15 @@
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { selfSignedCertificate } from '../support/tls';
-import { NODE_TYPE, runWorkflow, source, type TestNode } from './harness';
-import { json, startServer, type TestServer } from './server';
+import { NODE_TYPE, runWorkflow, source, sendNode } from './harness';
+import { json, startServer, useTestServer, type TestServer } from './server';
 
+const testServer = useTestServer();
 let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
+beforeEach(() => {
+  server = testServer();
 });
-afterEach(() => server.reset());
-afterAll(() => server.close());
 
-function send(parameters: TestNode['parameters'], extra: Partial<TestNode> = {}): TestNode {
-  return { name: 'Send', type: NODE_TYPE, parameters, ...extra };
-}
 
 test('redirects are followed by the core, one request per hop, credentials dropped across origins', async () => {
   server.handle((req, res) => {
@@ -28,7 +24,7 @@ test('redirects are followed by the core, one request per hop, credentials dropp
     } else json(res, 200, { at: req.url, auth: req.headers.authorization ?? null });
   });
   const r = await runWorkflow({
-    nodes: [source([{ json: {} }]), send({ url: server.url('/start'), headers: { values: [{ key: 'Authorization', value: 'Bearer same-origin' }] } })],
+    nodes: [source([{ json: {} }]), sendNode({ url: server.url('/start'), headers: { values: [{ key: 'Authorization', value: 'Bearer same-origin' }] } })],
     chain: ['Source', 'Send'],
   });
   expect(server.requests.map((q) => q.url)).toEqual(['/start', '/final']);
@@ -43,7 +39,7 @@ test('redirects are followed by the core, one request per hop, credentials dropp
       res.end();
     });
     const crossed = await runWorkflow({
-      nodes: [source([{ json: {} }]), send({ url: server.url('/start'), headers: { values: [{ key: 'Authorization', value: 'Bearer same-origin' }] } })],
+      nodes: [source([{ json: {} }]), sendNode({ url: server.url('/start'), headers: { values: [{ key: 'Authorization', value: 'Bearer same-origin' }] } })],
       chain: ['Source', 'Send'],
     });
     expect(crossed.output('Send')[0].json).toMatchObject({ statusCode: 200, body: { auth: null } });
@@ -58,7 +54,7 @@ test('redirects are followed by the core, one request per hop, credentials dropp
   });
   server.requests.length = 0;
   const kept = await runWorkflow({
-    nodes: [source([{ json: {} }]), send({ url: server.url('/start'), options: { followRedirects: false, neverError: true } })],
+    nodes: [source([{ json: {} }]), sendNode({ url: server.url('/start'), options: { followRedirects: false, neverError: true } })],
     chain: ['Source', 'Send'],
   });
   expect(server.requests.map((q) => q.url)).toEqual(['/start']);
@@ -69,7 +65,7 @@ test('the timeout ends an attempt that gets no answer, with code TIMEOUT', async
   server.handle(() => undefined); // never answers; the server closes the socket at the end
   const started = Date.now();
   const r = await runWorkflow({
-    nodes: [source([{ json: {} }]), send({ url: server.url('/slow'), options: { timeout: 300, retries: 0 } }, { continueOnFail: true })],
+    nodes: [source([{ json: {} }]), sendNode({ url: server.url('/slow'), options: { timeout: 300, retries: 0 } }, { continueOnFail: true })],
     chain: ['Source', 'Send'],
   });
   expect(r.output('Send')[0].json.error).toMatchObject({ code: 'TIMEOUT' });
@@ -78,7 +74,7 @@ test('the timeout ends an attempt that gets no answer, with code TIMEOUT', async
 
 test('a refused connection is a NETWORK error naming the request', async () => {
   const r = await runWorkflow({
-    nodes: [source([{ json: {} }]), send({ url: 'http://127.0.0.1:9/nothing', options: { retries: 0 } }, { continueOnFail: true })],
+    nodes: [source([{ json: {} }]), sendNode({ url: 'http://127.0.0.1:9/nothing', options: { retries: 0 } }, { continueOnFail: true })],
     chain: ['Source', 'Send'],
   });
   const error = r.output('Send')[0].json.error as { code: string; message: string };
