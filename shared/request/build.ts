@@ -183,7 +183,8 @@ function finishBody(compiled: CompiledRequest, resolver: VariableResolver, onMis
       return {};
     case 'fields': {
       if (b.encoding === 'json') {
-        const obj: Record<string, unknown> = {};
+        // No prototype: a field named __proto__ is a field like any other, not a silent drop.
+        const obj: Record<string, unknown> = Object.create(null);
         for (const row of b.fields) {
           const key = rowKey(row, resolver, onMissing);
           let v = renderValue(row.value, ctxFor(resolver, onMissing, `body.fields[${row.index}]`));

@@ -155,9 +155,12 @@ export async function sendPages(run: PageRun): Promise<ApiResponse[]> {
   for (let i = 0; i < s.maxPages; i++) {
     if (i > 0 && s.pageInterval > 0) await run.send.sleep(s.pageInterval, run.send.signal);
     const page = await sendRequest(request, { ...run.send, acceptStatus });
-    if (acceptStatus?.(page.statusCode)) break;
     const stopOnEmpty = s.stopWhen === 'emptyBody' || (s.pagination === 'pageParam' && s.stopWhen === 'noNext');
-    if (stopOnEmpty && isEmptyPage(page.body, p.itemsPath)) break;
+    if (acceptStatus?.(page.statusCode) || (stopOnEmpty && isEmptyPage(page.body, p.itemsPath))) {
+      // The stop page is not a page of results, unless it is the first: every input gets an output.
+      if (pages.length === 0) pages.push(page);
+      break;
+    }
     pages.push(page);
     let next: string | undefined;
     if (s.pagination === 'pageParam') {

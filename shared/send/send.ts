@@ -53,6 +53,13 @@ const KIND_CODE: Record<TransportError['kind'], ErrorCode> = {
   blocked: 'BLOCKED_HOST',
 };
 
+/** The option an error of this kind is about; the rest are about the URL. */
+const KIND_FIELD: Partial<Record<TransportError['kind'], string>> = {
+  timeout: 'options.timeout',
+  tooLarge: 'options.maxResponseBytes',
+  blocked: 'options.ssrfGuard',
+};
+
 const KIND_HINT: Record<TransportError['kind'], string> = {
   timeout: 'The API did not answer in time: raise the Timeout option, or check that the server is up.',
   network: 'Check the URL and that the server is reachable from this machine.',
@@ -151,7 +158,7 @@ function transportFailure(err: TransportError, hop: Hop, sensitive: readonly str
     : err.kind === 'timeout' ? 'no answer within the timeout' : err.message;
   const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
   return new SendApiRequestError(KIND_CODE[err.kind], redactor.text(`${hop.method} ${redactor.url(hop.url)} failed: ${what}${tries}.`), {
-    field: err.kind === 'timeout' ? 'options.timeout' : err.kind === 'tooLarge' ? 'options.maxResponseBytes' : 'url',
+    field: KIND_FIELD[err.kind] ?? 'url',
     hint: KIND_HINT[err.kind],
     request: echo(hop, sensitive, redactor),
     attempts,

@@ -117,6 +117,15 @@ test('without stopWhen status, the same 404 is an HTTP_STATUS error', async () =
     .rejects.toMatchObject({ code: 'HTTP_STATUS', statusCode: 404 });
 });
 
+test('a first page that already meets the stop rule is still the one output (every input gets an output)', async () => {
+  const empty = await run({ url: api.url('/numbered?last=0') }, { pagination: 'pageParam', pageParam: 'page' });
+  expect(empty.pages.map((p) => p.body)).toEqual([[]]);
+  const merged = await run({ url: api.url('/numbered?last=0') }, { pagination: 'pageParam', pageParam: 'page', paginationOutput: 'merged' });
+  expect(merged.outputs.map((p) => p.body)).toEqual([[]]);
+  const gone = await run({ url: api.url('/numbered?last=0&notFound=1') }, { pagination: 'pageParam', pageParam: 'page', stopWhen: 'status' });
+  expect(gone.pages.map((p) => p.statusCode)).toEqual([404]);
+});
+
 test('Link header rel="next" (relative targets resolved): 3 pages', async () => {
   const { pages } = await run({ url: api.url('/linked') }, { pagination: 'linkHeader' });
   expect(pages.map((p) => p.body)).toEqual([[1], [2], [3]]);

@@ -353,6 +353,12 @@ describe('body modes', () => {
     expect(JSON.parse(String(r.body))).toEqual({ n: 2, o: { a: true }, t: 'n=2', b: 'hi' });
   });
 
+  test('a JSON field named __proto__ is sent like any other field', () => {
+    const r = buildRequest({ url: 'https://api.test/', method: 'POST', body: { mode: 'fields', fields: [{ key: '__proto__', value: '#v' }, { key: 'constructor', value: 'c' }] } }, vars({ v: { polluted: true } }));
+    expect(r.body).toBe('{"__proto__":{"polluted":true},"constructor":"c"}');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   test('a header row sets Content-Type, except for multipart which sends its boundary', () => {
     const fields = [{ key: 'a', value: '1' }];
     const json = buildRequest({ url: 'https://api.test/', method: 'POST', headers: [{ key: 'Content-Type', value: 'application/merge-patch+json' }], body: { mode: 'fields', fields } }, vars());

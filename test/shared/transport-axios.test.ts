@@ -49,7 +49,7 @@ describe('SSRF guard in the transport (the address actually connected)', () => {
       const node = compileNode({ url: `http://localhost:${server.port}/echo`, method: 'GET' }, { ssrfGuard: true, retries: 2 });
       const err = await executeRequest(node, createPlainResolver({ values: {} }), {}, { transport: guarded, sleep: timerSleep, ssrfUrlCheck: false }).catch((e) => e);
       expect(err).toBeInstanceOf(SendApiRequestError);
-      expect(err).toMatchObject({ code: 'BLOCKED_HOST', attempts: 1 });
+      expect(err).toMatchObject({ code: 'BLOCKED_HOST', field: 'options.ssrfGuard', attempts: 1 });
     } finally {
       guarded.destroy();
     }
