@@ -121,6 +121,15 @@ describe('OAuth2 client credentials', () => {
     expectNothingOf(everythingShown(err), [...secretValues, ...server.issued]);
   });
 
+  test('an API error whose body echoes the token (HTTP_STATUS 500) masks the token', async () => {
+    const server = await serve({ clientId: secrets.CLIENT_ID, clientSecret: secrets.CLIENT_SECRET, lifetimeSeconds: 60 });
+    const err = await client({ url: server.url('/api/echo-500'), method: 'GET' }, auth(server), secrets).fail();
+    expect(err.code).toBe('HTTP_STATUS');
+    expect(err.responseExcerpt).toContain('"authorization":"Bearer ***"');
+    expect(server.issued).toHaveLength(1);
+    expectNothingOf(everythingShown(err), [...secretValues, ...server.issued]);
+  });
+
   test('a refused token request is AUTH_FAILED naming OAuth2, the status and the server\'s reason, no secret', async () => {
     const server = await serve({ clientId: secrets.CLIENT_ID, clientSecret: secrets.CLIENT_SECRET, lifetimeSeconds: 60 });
     const err = await client({ url: server.url('/api/x'), method: 'GET' }, auth(server, { oauth2ClientSecret: 'WRONG_SECRET' }), secrets).fail();

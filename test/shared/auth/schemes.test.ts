@@ -202,6 +202,16 @@ describe('Digest (RFC 7616, checked by the server)', () => {
   });
 });
 
+describe('derived credentials are masked in other errors too', () => {
+  test('a 500 whose body echoes the Basic header: HTTP_STATUS with the base64 credentials masked', async () => {
+    const server = await serve(startServer((req, res) => json(res, 500, { error: 'boom', debug: { authorization: req.headers.authorization } })));
+    const err = await client({ url: server.url('/'), method: 'GET' }, { authType: 'basic', authUsername: 'USER', authPassword: 'PASS' }, secrets).fail();
+    expect(err.code).toBe('HTTP_STATUS');
+    expect(err.responseExcerpt).toContain('"authorization":"Basic ***"');
+    expectNothingOf(everythingShown(err), [...secretValues, basicOf(secrets.USER, secrets.PASS)]);
+  });
+});
+
 describe('credentials stay with their origin', () => {
   test('a redirect to another origin drops the scheme\'s header, and a 401 there is not answered with credentials', async () => {
     const elsewhere = await serve(startServer((req, res) => json(res, 200, { sawAuthorization: req.headers.authorization ?? null, sawKey: req.headers['x-key'] ?? null })));

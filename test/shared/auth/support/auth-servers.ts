@@ -274,6 +274,7 @@ export async function oauth2Server(o: OAuth2ServerOptions): Promise<OAuth2Server
       return json(res, 403, { error: 'insufficient_scope' }, { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${o.requiredScope}"` });
     }
     served++;
+    if (path === '/api/echo-500') return json(res, 500, { error: 'boom', debug: { authorization: req.headers.authorization } });
     json(res, 200, { ok: true, path });
   });
   return Object.defineProperties(server, {
