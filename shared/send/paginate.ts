@@ -132,6 +132,18 @@ function renderNextUrl(template: ParsedTemplate, resolver: VariableResolver): st
   }
 }
 
+/** The wait between pages; the host's sleep rejects on abort, which is an ABORTED error like any other. */
+async function pause(ms: number, send: SendOptions): Promise<void> {
+  try {
+    await send.sleep(ms, send.signal);
+  } catch {
+    throw new SendApiRequestError('ABORTED', 'The request was cancelled while waiting for the next page.', {
+      hint: 'The request was cancelled, for example because the flow was redeployed or the workflow stopped.',
+    });
+  }
+  if (send.signal?.aborted) throw new SendApiRequestError('ABORTED', 'The request was cancelled while waiting for the next page.');
+}
+
 export interface PageRun {
   first: PreparedRequest;
   pagination: CompiledPagination;
@@ -153,7 +165,7 @@ export async function sendPages(run: PageRun): Promise<ApiResponse[]> {
   if (s.pagination === 'pageParam') request = { ...request, url: withPageParam(request.url, s.pageParam, pageNumber) };
   const acceptStatus = s.stopWhen === 'status' ? (code: number) => p.stopStatuses.has(code) : undefined;
   for (let i = 0; i < s.maxPages; i++) {
-    if (i > 0 && s.pageInterval > 0) await run.send.sleep(s.pageInterval, run.send.signal);
+    if (i > 0 && s.pageInterval > 0) await pause(s.pageInterval, run.send);
     const page = await sendRequest(request, { ...run.send, acceptStatus });
     const stopOnEmpty = s.stopWhen === 'emptyBody' || (s.pagination === 'pageParam' && s.stopWhen === 'noNext');
     if (acceptStatus?.(page.statusCode) || (stopOnEmpty && isEmptyPage(page.body, p.itemsPath))) {

@@ -150,6 +150,18 @@ test('pageInterval waits between pages (at least 200 ms each)', async () => {
   for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(190);
 });
 
+test('an abort during the page interval ends with ABORTED within 1 s, after 1 request', async () => {
+  const node = compileNode({ url: api.url('/cursor'), method: 'GET' }, { pagination: 'nextUrl', nextUrl: '#response.body.next', pageInterval: 5000 });
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 300);
+  const start = Date.now();
+  const err = await executeRequest(node, createPlainResolver({ values: {} }), {}, { transport, sleep: timerSleep, signal: controller.signal }).catch((e) => e);
+  expect(err).toBeInstanceOf(SendApiRequestError);
+  expect(err.code).toBe('ABORTED');
+  expect(Date.now() - start).toBeLessThan(300 + 1000);
+  expect(api.requestsTo('/cursor')).toHaveLength(1);
+});
+
 test('a next page on another origin gets no Authorization and no secret-bearing header; same-origin pages keep them', async () => {
   const headers = [{ key: 'Authorization', value: 'Bearer #secrets.token' }, { key: 'X-Key', value: '#secrets.token' }, { key: 'X-Plain', value: 'p' }];
   const { pages } = await run({ url: api.url('/hop'), headers }, { pagination: 'nextUrl', nextUrl: '#response.body.next' });
