@@ -71,6 +71,7 @@
   function readKeyValueList(list) {
     var rows = [];
     list.editableList('items').each(function () {
+      if (isBeingRemoved(this)) return;
       var key = $(this).find('.sar-key').val();
       var value = $(this).find('.sar-value').val();
       if (key !== '' || value !== '') rows.push({ key: key, value: value });

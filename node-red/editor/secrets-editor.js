@@ -25,6 +25,11 @@
     return true;
   }
 
+  /** editableList fades a removed row out for 300 ms before it leaves `items`: a quick Done must not keep it. */
+  function isBeingRemoved(item) {
+    return $(item).closest('li').hasClass('red-ui-editableList-item-deleting');
+  }
+
   function hasStored(node, slot) {
     if (slot === null || slot === undefined) return false;
     var creds = node.credentials || {};
@@ -97,6 +102,7 @@
       var creds = node.credentials || (node.credentials = {});
       var rows = [];
       $('#node-config-input-keys-list').editableList('items').each(function () {
+        if (isBeingRemoved(this)) return;
         var name = $(this).find('.sar-secret-name').val().trim();
         var value = $(this).find('.sar-secret-value').val();
         var slot = $(this).data('slot');

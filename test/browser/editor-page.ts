@@ -89,13 +89,44 @@ export async function deploy(page: Page): Promise<void> {
   await page.locator('.red-ui-notification-success').first().waitFor({ state: 'detached', timeout: 10000 }).catch(() => undefined);
 }
 
-/** The id of the only node of a type in the editor's model. */
+/** The part of the editor's global RED object the tests read (tsconfig has no DOM types). */
+export interface EditorNode {
+  id: string;
+  type: string;
+  [property: string]: unknown;
+}
+interface RedGlobal {
+  RED: {
+    nodes: {
+      eachNode(cb: (n: EditorNode) => void): void;
+      eachConfig(cb: (n: EditorNode) => void): void;
+      node(id: string): EditorNode | undefined;
+    };
+  };
+}
+
+/** The id of the only node (or config node) of a type in the editor's model; '' when there is none. */
 export async function nodeId(page: Page, type: string): Promise<string> {
   return page.evaluate((t) => {
+    const { RED } = globalThis as unknown as RedGlobal;
     let id = '';
-    const RED = (window as unknown as { RED: { nodes: { eachNode(cb: (n: { id: string; type: string }) => void): void; eachConfig(cb: (n: { id: string; type: string }) => void): void } } }).RED;
     RED.nodes.eachNode((n) => { if (n.type === t) id = n.id; });
     RED.nodes.eachConfig((n) => { if (n.type === t) id = n.id; });
     return id;
   }, type);
+}
+
+/** A node's properties as the editor holds them (what a deploy sends). */
+export async function editorNode(page: Page, id: string): Promise<EditorNode | undefined> {
+  return page.evaluate((nid) => {
+    const { RED } = globalThis as unknown as RedGlobal;
+    const n = RED.nodes.node(nid);
+    if (!n) return undefined;
+    const out: EditorNode = { id: n.id, type: n.type };
+    for (const k of Object.keys(n)) {
+      const v = n[k];
+      if (!k.startsWith('_') && (v === null || ['string', 'number', 'boolean'].includes(typeof v) || Array.isArray(v))) out[k] = v;
+    }
+    return JSON.parse(JSON.stringify(out)) as EditorNode;
+  }, id);
 }

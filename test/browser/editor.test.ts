@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { addListRow, CHROMIUM, deploy, dragFromPalette, loadEditor, nodeId, openEditor, wire, workspaceNode, type EditorSession } from './editor-page';
+import { addListRow, CHROMIUM, deploy, dragFromPalette, editorNode, loadEditor, nodeId, openEditor, wire, workspaceNode, type EditorSession } from './editor-page';
 import { startApiServer, startNodeRed, type ApiServer, type NodeRedServer } from './servers';
 
 const TOKEN = 'tok-7Hq2-very-secret-value';
@@ -116,4 +116,166 @@ suite('Node-RED editor in Chromium', () => {
     expect(typeof body.at).toBe('number'); // one variable keeps its JSON type (the inject's timestamp)
     expect(got.url).toBe(`/hooks/${String(body.at)}?source=node-red`);
   }, 120000);
+
+  /** Every place the secret could leak to: the files Node-RED wrote and the admin API's answers. */
+  async function expectNoSecretAnywhere(values: string[]) {
+    const files = ['flows.json', 'flows_cred.json'].map((f) => fs.readFileSync(path.join(red.userDir, f), 'utf8'));
+    const configId = await nodeId(editor.page, 'send-api-request-secrets');
+    const requestId = await nodeId(editor.page, 'send-api-request');
+    const answers: string[] = [];
+    const admin: Array<[string, Record<string, string>]> = [
+      ['/flows', { accept: 'application/json' }],
+      ['/flows', { accept: 'application/json', 'Node-RED-API-Version': 'v2' }],
+      ['/nodes', { accept: 'application/json' }],
+      ['/nodes', { accept: 'text/html' }],
+      ['/nodes/node-red-contrib-send-api-request', { accept: 'application/json' }],
+      ['/', {}],
+      ['/settings', {}],
+      [`/credentials/send-api-request-secrets/${configId}`, {}],
+      [`/credentials/send-api-request/${requestId}`, {}],
+      [`/send-api-request-secrets/${configId}/names`, {}],
+      [`/flow/${(await editorNode(editor.page, requestId))?.z as string}`, {}],
+      ['/locales/nodes?lng=en-US', {}],
+    ];
+    for (const [url, headers] of admin) {
+      const res = await fetch(`${red.url}${url}`, { headers });
+      expect([url, res.status]).toEqual([url, 200]);
+      answers.push(await res.text());
+    }
+    for (const value of values) {
+      files.forEach((text, i) => expect([i, text.includes(value)]).toEqual([i, false]));
+      answers.forEach((text, i) => expect([admin[i][0], text.includes(value)]).toEqual([admin[i][0], false]));
+      for (const r of responses) expect([r.url, r.body.includes(value)]).toEqual([r.url, false]);
+    }
+    return { names: JSON.parse(answers[answers.length - 3]) as unknown, flows: JSON.parse(files[0]) as Array<Record<string, unknown>> };
+  }
+
+  test('the secret is in no file, admin API response or page the browser loaded; names stay visible', async () => {
+    expect(fs.existsSync(path.join(red.userDir, 'flows_cred.json'))).toBe(true);
+    const { names, flows } = await expectNoSecretAnywhere([TOKEN, OTHER]);
+    expect(names).toEqual({ names: ['TOKEN', 'OTHER'] });
+    const config = flows.find((n) => n.type === 'send-api-request-secrets');
+    expect(config).toMatchObject({ name: 'API keys', keys: [{ name: 'TOKEN', slot: 0 }, { name: 'OTHER', slot: 1 }] });
+    expect(config).not.toHaveProperty('credentials');
+    // Stored encrypted, one slot per row.
+    const stored = red.storedCredentials()[config?.id as string];
+    expect(stored).toEqual({ slot0: TOKEN, slot1: OTHER });
+  });
+
+  test('reopened after a reload, the config node shows its names and write-only values; unchanged, a redeploy keeps them', async () => {
+    const { page } = editor;
+    await loadEditor(page, red.url);
+    await openRequestDialog();
+    await openSecretsFromRequestDialog('edit');
+    const rows = page.locator('#node-config-input-keys-list > li');
+    await rows.nth(1).waitFor();
+    expect(await rows.count()).toBe(2);
+    expect(await rows.locator('.sar-secret-name').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value))).toEqual(['TOKEN', 'OTHER']);
+    expect(await rows.locator('.sar-secret-value').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value))).toEqual(['__PWRD__', '__PWRD__']);
+    const html = await page.content();
+    for (const value of [TOKEN, OTHER]) expect(html.includes(value)).toBe(false);
+    await page.locator('#node-config-dialog-ok').click();
+    await page.locator('#node-config-input-name').waitFor({ state: 'detached' });
+    // Something to deploy: a name on the request node (a full deploy restarts every node, the config node too).
+    await page.locator('#node-input-name').fill('call the hook');
+    await page.locator('#node-dialog-ok').click();
+    await page.locator('#node-input-url').waitFor({ state: 'detached' });
+    await deploy(page);
+    const got = await trigger(2);
+    expect(got.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(got.headers['x-other']).toBe(OTHER);
+  }, 90000);
+
+  test('changing one value keeps the other; removing a row clears its slot', async () => {
+    const { page } = editor;
+    await openRequestDialog();
+    await openSecretsFromRequestDialog('edit');
+    await page.locator('#node-config-input-keys-list > li').first().locator('.sar-secret-value').fill(NEW_TOKEN);
+    await page.locator('#node-config-dialog-ok').click();
+    await page.locator('#node-config-input-name').waitFor({ state: 'detached' });
+    await page.locator('#node-dialog-ok').click();
+    await page.locator('#node-input-url').waitFor({ state: 'detached' });
+    await deploy(page);
+    const got = await trigger(3);
+    expect(got.headers.authorization).toBe(`Bearer ${NEW_TOKEN}`);
+    expect(got.headers['x-other']).toBe(OTHER);
+    const configId = await nodeId(page, 'send-api-request-secrets');
+    expect(red.storedCredentials()[configId]).toEqual({ slot0: NEW_TOKEN, slot1: OTHER });
+
+    // Remove OTHER (and its header), add THIRD: it takes the free slot.
+    await openRequestDialog();
+    await page.locator('#node-input-headers-list > li').nth(1).locator('.red-ui-editableList-item-remove').click();
+    await openSecretsFromRequestDialog('edit');
+    await page.locator('#node-config-input-keys-list > li').nth(1).locator('.red-ui-editableList-item-remove').click();
+    await addListRow(page, '#node-config-input-keys-list', { '.sar-secret-name': 'THIRD', '.sar-secret-value': 'third-value' });
+    await page.locator('#node-config-dialog-ok').click();
+    await page.locator('#node-config-input-name').waitFor({ state: 'detached' });
+    await page.locator('#node-dialog-ok').click();
+    await page.locator('#node-input-url').waitFor({ state: 'detached' });
+    await deploy(page);
+    const after = await trigger(4);
+    expect(after.headers.authorization).toBe(`Bearer ${NEW_TOKEN}`);
+    expect(after.headers['x-other']).toBeUndefined();
+    expect(red.storedCredentials()[configId]).toEqual({ slot0: NEW_TOKEN, slot1: 'third-value' });
+    const { names } = await expectNoSecretAnywhere(SECRETS);
+    expect(names).toEqual({ names: ['TOKEN', 'THIRD'] });
+  }, 90000);
+
+  test('untouched values survive a restart of Node-RED', async () => {
+    await red.restart();
+    const got = await trigger(5);
+    expect(got.headers.authorization).toBe(`Bearer ${NEW_TOKEN}`);
+    await loadEditor(editor.page, red.url);
+  }, 90000);
+
+  test('Import cURL fills the form with the shared parser; a bad command says why', async () => {
+    const { page } = editor;
+    await openRequestDialog();
+    await page.locator('#send-api-request-import-curl').click();
+    await page.locator('#send-api-request-curl-input').fill('curl -X PUT nope');
+    await page.locator('#send-api-request-curl-input').fill(`curl 'https://api.example.test/v1/items?limit=5#top' \\
+  -H 'Accept: application/json' -H 'Content-Type: application/json' \\
+  -u ada:pw --data-raw '{"name":"Ada","color":"#fff"}'`);
+    await page.locator('#send-api-request-curl-apply').click();
+    await page.locator('#send-api-request-curl-panel').waitFor({ state: 'hidden' });
+    expect(await page.locator('#node-input-method').inputValue()).toBe('POST');
+    expect(await page.locator('#node-input-url').inputValue()).toBe('https://api.example.test/v1/items?limit=5##top');
+    const headerRows = page.locator('#node-input-headers-list > li');
+    await headerRows.nth(1).waitFor();
+    expect(await headerRows.count()).toBe(2);
+    expect(await headerRows.locator('.sar-key').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value))).toEqual(['Accept', 'Authorization']);
+    expect(await page.locator('#node-input-bodyMode').inputValue()).toBe('raw');
+    expect(await page.locator('#node-input-contentType').inputValue()).toBe('');
+    expect(await page.locator('#node-input-rawBody-editor').innerText()).toContain('"color":"##fff"');
+
+    await page.locator('#send-api-request-import-curl').click();
+    await page.locator('#send-api-request-curl-input').fill('wget https://x.test');
+    await page.locator('#send-api-request-curl-apply').click();
+    await page.locator('#send-api-request-curl-error').filter({ hasText: /does not start with "curl"/ }).waitFor();
+    await page.locator('#send-api-request-curl-cancel').click();
+    await page.locator('#node-dialog-cancel').click();
+    await page.locator('#node-input-url').waitFor({ state: 'detached' });
+  }, 60000);
+
+  test('options: shown by their rules, numbers saved as numbers', async () => {
+    const { page } = editor;
+    await openRequestDialog();
+    await page.locator('#red-ui-tab-send-api-request-tab-options').click();
+    const nextUrlRow = page.locator('.sar-option[data-option="nextUrl"]');
+    const stopCodes = page.locator('.sar-option[data-option="stopStatusCodes"]');
+    await nextUrlRow.waitFor({ state: 'hidden' });
+    await page.locator('#node-input-pagination').selectOption('nextUrl');
+    await nextUrlRow.waitFor({ state: 'visible' });
+    await stopCodes.waitFor({ state: 'hidden' });
+    await page.locator('#node-input-stopWhen').selectOption('status');
+    await stopCodes.waitFor({ state: 'visible' });
+    await page.locator('#node-input-pagination').selectOption('off');
+    await stopCodes.waitFor({ state: 'hidden' }); // its controller is hidden too
+    await page.locator('#node-input-timeout').fill('5000');
+    await page.locator('#node-input-neverError').check();
+    await page.locator('#node-dialog-ok').click();
+    await page.locator('#node-input-url').waitFor({ state: 'detached' });
+    const saved = await editorNode(page, await nodeId(page, 'send-api-request'));
+    expect(saved).toMatchObject({ timeout: 5000, neverError: true, retries: 2, pagination: 'off', method: 'POST' });
+  }, 60000);
 });

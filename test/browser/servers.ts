@@ -3,6 +3,7 @@
  * installed in a temporary user directory, and a local API server that records what it receives.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -68,17 +69,14 @@ export interface NodeRedServer {
   userDir: string;
   /** Everything the process printed, for failure messages. */
   output(): string;
+  /** Stops the process and starts it again on the same port and user directory. */
+  restart(): Promise<void>;
+  /** The decrypted flows_cred.json (what Node-RED stored), by node id. */
+  storedCredentials(): Record<string, Record<string, string>>;
   stop(): Promise<void>;
 }
 
-/** Starts `node-red` (the Node-RED 5 CLI) on 127.0.0.1 with the built package linked into its user directory. */
-export async function startNodeRed(credentialSecret: string): Promise<NodeRedServer> {
-  if (!fs.existsSync(path.join(builtPackage, 'package.json')) || !fs.existsSync(path.join(builtPackage, 'dist', 'node-red', 'send-api-request.html'))) {
-    throw new Error('build/node-red is missing: run `npm run build` first (npm test builds before it runs the suites).');
-  }
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sar-browser-nr-'));
-  fs.mkdirSync(path.join(userDir, 'node_modules'));
-  fs.symlinkSync(builtPackage, path.join(userDir, 'node_modules', 'node-red-contrib-send-api-request'), 'dir');
+function writeSettings(userDir: string, credentialSecret: string): string {
   const settings = path.join(userDir, 'settings.js');
   fs.writeFileSync(
     settings,
@@ -95,24 +93,25 @@ export async function startNodeRed(credentialSecret: string): Promise<NodeRedSer
       externalModules: { palette: { allowInstall: false }, modules: { allowInstall: false } },
     })};\n`,
   );
-  const port = await freePort();
+  return settings;
+}
+
+/** One Node-RED process; resolves once its admin API answers. */
+async function spawnNodeRed(settings: string, userDir: string, port: number): Promise<{ child: ChildProcess; log: () => string }> {
   const cli = require.resolve('node-red/red.js');
-  const child: ChildProcess = spawn(process.execPath, [cli, '--settings', settings, '--userDir', userDir, '--port', String(port)], {
+  const child = spawn(process.execPath, [cli, '--settings', settings, '--userDir', userDir, '--port', String(port)], {
     cwd: userDir,
-    env: { ...process.env, NODE_RED_ENABLE_PROJECTS: 'false' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
   child.stdout?.on('data', (d: Buffer) => { log += d.toString(); });
   child.stderr?.on('data', (d: Buffer) => { log += d.toString(); });
-  const url = `http://127.0.0.1:${port}`;
   const until = Date.now() + 60000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Node-RED exited with ${child.exitCode}:\n${log}`);
-    if (/Started flows|Server now running/.test(log)) {
+    if (/Started flows/.test(log)) {
       try {
-        const res = await fetch(`${url}/settings`);
-        if (res.ok) break;
+        if ((await fetch(`http://127.0.0.1:${port}/settings`)).ok) break;
       } catch {
         // not listening yet
       }
@@ -123,18 +122,47 @@ export async function startNodeRed(credentialSecret: string): Promise<NodeRedSer
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+  return { child, log: () => log };
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Starts `node-red` (the Node-RED 5 CLI) on 127.0.0.1 with the built package linked into its user directory. */
+export async function startNodeRed(credentialSecret: string): Promise<NodeRedServer> {
+  if (!fs.existsSync(path.join(builtPackage, 'package.json')) || !fs.existsSync(path.join(builtPackage, 'dist', 'node-red', 'send-api-request.html'))) {
+    throw new Error('build/node-red is missing: run `npm run build` first (npm test builds before it runs the suites).');
+  }
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sar-browser-nr-'));
+  fs.mkdirSync(path.join(userDir, 'node_modules'));
+  fs.symlinkSync(builtPackage, path.join(userDir, 'node_modules', 'node-red-contrib-send-api-request'), 'dir');
+  const settings = writeSettings(userDir, credentialSecret);
+  const port = await freePort();
+  let proc = await spawnNodeRed(settings, userDir, port);
+  const key = crypto.createHash('sha256').update(credentialSecret).digest();
   return {
-    url,
+    url: `http://127.0.0.1:${port}`,
     userDir,
-    output: () => log,
+    output: () => proc.log(),
+    restart: async () => {
+      await stopProcess(proc.child);
+      proc = await spawnNodeRed(settings, userDir, port);
+    },
+    storedCredentials: () => {
+      const file = path.join(userDir, 'flows_cred.json');
+      if (!fs.existsSync(file)) return {};
+      const sealed = (JSON.parse(fs.readFileSync(file, 'utf8')) as { $: string }).$;
+      const decipher = crypto.createDecipheriv('aes-256-ctr', key, Buffer.from(sealed.slice(0, 32), 'hex'));
+      return JSON.parse(decipher.update(sealed.slice(32), 'base64', 'utf8') + decipher.final('utf8')) as Record<string, Record<string, string>>;
+    },
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await stopProcess(proc.child);
       fs.rmSync(userDir, { recursive: true, force: true });
     },
   };
