@@ -4,6 +4,7 @@
  * once, and n8n evaluates each island as a value; a resolved value is never parsed again.
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { AUTH_FIELDS } from '../../shared/form';
 import type { BodyConfig, KeyValue, RequestConfig } from '../../shared/request/types';
 
 /** An n8n parameter as template text: expression mode saves a leading "=", which is not part of it. */
@@ -64,4 +65,11 @@ export function readOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObj
   const rawOptions = raw(ctx, 'options', itemIndex, {}) as IDataObject;
   if (rawOptions && rawOptions.nextUrl !== undefined) options.nextUrl = templateText(rawOptions.nextUrl);
   return options;
+}
+
+/** The authentication settings (secret names and plain values, evaluated by n8n like any parameter). */
+export function readAuth(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+  const out: IDataObject = {};
+  for (const f of AUTH_FIELDS) out[f.name] = ctx.getNodeParameter(f.name, itemIndex, f.default) as IDataObject[string];
+  return out;
 }

@@ -3,7 +3,7 @@
  * Node-RED show the same fields, labels, defaults and help. Saved names follow SPEC §5.
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { BODY_ENCODING_CHOICES, BODY_MODE_CHOICES, MAIN_FIELDS, METHOD_CHOICES, optionFieldsFor, type Choice, type OptionField } from '../../shared/form';
+import { AUTH_FIELDS, BODY_ENCODING_CHOICES, BODY_MODE_CHOICES, MAIN_FIELDS, METHOD_CHOICES, optionFieldsFor, type AuthField, type Choice, type OptionField } from '../../shared/form';
 
 function choices(list: readonly Choice[]): INodePropertyOptions[] {
   return list.map((c) => (c.description ? { name: c.label, value: c.value, description: c.description } : { name: c.label, value: c.value }));
@@ -51,6 +51,16 @@ function optionProperty(o: OptionField): INodeProperties {
   return p;
 }
 
+/** Authentication fields, flat like Node-RED's (authType, authUsername, …); secret fields take secret NAMES. */
+function authProperty(f: AuthField): INodeProperties {
+  const p: INodeProperties = { displayName: f.label, name: f.name, type: f.type, default: f.default, description: f.description };
+  if (f.choices) p.options = choices(f.choices);
+  if (f.placeholder) p.placeholder = f.placeholder;
+  if (f.required) p.required = true;
+  if (f.showWhen.length) p.displayOptions = { show: Object.fromEntries(f.showWhen.map((c) => [c.field, c.values])) };
+  return p;
+}
+
 const showFields = { show: { bodyMode: ['fields'] } };
 const METHOD_DEFAULT = MAIN_FIELDS.method.default;
 const BODY_MODE_DEFAULT = MAIN_FIELDS.bodyMode.default;
@@ -77,6 +87,7 @@ export function nodeProperties(): INodeProperties[] {
       options: choices(METHOD_CHOICES),
       default: METHOD_DEFAULT,
     },
+    ...AUTH_FIELDS.map(authProperty),
     keyValueList('query', 'Parameter'),
     keyValueList('headers', 'Header'),
     {

@@ -5,12 +5,13 @@
  */
 import { sleep, type ICredentialDataDecryptedObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import type { SendApiRequestError } from '../../shared/errors';
+import { createTokenCache } from '../../shared/auth/token-cache';
 import { batches, createLimiter } from '../../shared/limiter';
 import { DEFAULT_OPTIONS, normalizeOptions, type NodeOptions } from '../../shared/options';
 import { createRedactor } from '../../shared/redact';
 import type { FileValue, RequestConfig } from '../../shared/request/types';
 import { compileNode, executeRequest, outputsFor, type HostIo } from '../../shared/run';
-import { readOptions, readRequestConfig } from './config';
+import { readAuth, readOptions, readRequestConfig } from './config';
 import { asSendError, errorItemJson, nodeError } from './errors';
 import { itemSource, loadBinary } from './item-source';
 import { outputItems } from './output';
@@ -51,6 +52,8 @@ export async function runNode(ctx: IExecuteFunctions): Promise<INodeExecutionDat
   const settings = runSettings(ctx);
   const continueOnFail = ctx.continueOnFail();
   const limiter = createLimiter(settings.concurrency);
+  // OAuth2 tokens live for this execution: fetched once for all its items, refreshed when they expire.
+  const tokenCache = createTokenCache();
   const results: INodeExecutionData[][] = items.map(() => []);
   // Failures when continueOnFail is off: items not yet started are skipped, the lowest index is thrown.
   const failures: Array<{ index: number; error: SendApiRequestError }> = [];
@@ -61,7 +64,7 @@ export async function runNode(ctx: IExecuteFunctions): Promise<INodeExecutionDat
       const rawOptions = readOptions(ctx, i);
       const binaryProperty = normalizeOptions(rawOptions).binaryProperty;
       const config = readRequestConfig(ctx, i, binaryProperty);
-      const node = compileNode(config, rawOptions, { expressions: true });
+      const node = compileNode(config, rawOptions, { expressions: true, auth: readAuth(ctx, i), tokenCache });
       const binary: Record<string, FileValue> = usesBinary(config) ? await loadBinary(ctx, items[i], i) : {};
       const resolver = createN8nResolver(itemSource(ctx, items[i], i, secrets, binary));
       const pages = await executeRequest(node, resolver, secrets, io);
