@@ -238,12 +238,14 @@ async function sendAttempts(prepared: PreparedRequest, options: SendOptions): Pr
 
 async function wait(delayMs: number, reason: string, attempt: number, maxAttempts: number, o: SendOptions, prepared: PreparedRequest, redactor: Redactor): Promise<void> {
   o.onProgress?.({ type: 'retry', attempt: attempt + 1, maxAttempts, delayMs, reason });
+  let aborted = false;
   try {
     await o.sleep(delayMs, o.signal);
-  } catch (err) {
-    throw transportFailure(new TransportError('aborted', 'cancelled'), { method: prepared.method, url: prepared.url, headers: prepared.headers }, prepared.sensitiveHeaders, redactor, attempt);
+  } catch {
+    // A sleep only fails when it is cancelled.
+    aborted = true;
   }
-  if (isAborted(o.signal)) {
+  if (aborted || isAborted(o.signal)) {
     throw transportFailure(new TransportError('aborted', 'cancelled'), { method: prepared.method, url: prepared.url, headers: prepared.headers }, prepared.sensitiveHeaders, redactor, attempt);
   }
 }
