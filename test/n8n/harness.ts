@@ -201,8 +201,10 @@ export interface WorkflowSpec {
   /** A chain of node names: each feeds the next. */
   chain: string[];
   credentials?: CredentialStore;
-  /** Abort the run after this many ms (bounded tests). */
+  /** Fail the test if the run takes longer than this (bounded tests). */
   timeoutMs?: number;
+  /** Cancel the execution after this many ms, as the Stop button does. */
+  cancelAfterMs?: number;
 }
 
 export interface RunResult {
@@ -264,6 +266,7 @@ export async function runWorkflow(spec: WorkflowSpec): Promise<RunResult> {
   const execute = new core.WorkflowExecute(additionalData, 'manual');
   const startNode = workflow.getNode(spec.chain[0]) ?? undefined;
   const running = execute.run({ workflow, startNode });
+  const canceller = spec.cancelAfterMs === undefined ? undefined : setTimeout(() => running.cancel(), spec.cancelAfterMs);
   const timeoutMs = spec.timeoutMs ?? 20000;
   let timer: NodeJS.Timeout | undefined;
   const run = await Promise.race([
@@ -274,7 +277,10 @@ export async function runWorkflow(spec: WorkflowSpec): Promise<RunResult> {
         reject(new Error(`workflow did not finish within ${timeoutMs} ms`));
       }, timeoutMs);
     }),
-  ]).finally(() => clearTimeout(timer));
+  ]).finally(() => {
+    clearTimeout(timer);
+    clearTimeout(canceller);
+  });
   const runData = run.data.resultData.runData;
   return {
     run,

@@ -105,3 +105,57 @@ test('a self-signed certificate fails with code TLS, and passes with ignoreTlsEr
     await new Promise<void>((resolve) => secure.close(() => resolve()));
   }
 });
+
+test('a body over maxResponseBytes fails with RESPONSE_TOO_LARGE', async () => {
+  server.handle((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end('x'.repeat(1000));
+  });
+  const r = await runWorkflow({
+    nodes: [source([{ json: {} }]), sendNode({ url: server.url('/big'), options: { maxResponseBytes: 100 } }, { continueOnFail: true })],
+    chain: ['Source', 'Send'],
+  });
+  expect(r.output('Send')[0].json.error).toMatchObject({ code: 'RESPONSE_TOO_LARGE' });
+});
+
+test('the SSRF guard and allowed hosts refuse before anything is sent', async () => {
+  const r = await runWorkflow({
+    nodes: [
+      source([{ json: {} }]),
+      sendNode({ url: server.url('/private'), options: { ssrfGuard: true } }, { name: 'Guarded', continueOnFail: true }),
+      sendNode({ url: server.url('/private'), options: { allowedHosts: 'api.example.com' } }, { name: 'Listed', continueOnFail: true }),
+    ],
+    chain: ['Source', 'Guarded', 'Listed'],
+  });
+  expect(r.output('Guarded')[0].json.error).toMatchObject({ code: 'BLOCKED_HOST', field: 'options.ssrfGuard' });
+  expect(r.output('Listed')[0].json.error).toMatchObject({ code: 'BLOCKED_HOST', field: 'options.allowedHosts' });
+  expect(server.requests).toHaveLength(0);
+});
+
+test('stopping the execution aborts the request in flight and the wait before a retry', async () => {
+  let closedEarly = 0;
+  server.handle((_req, res) => {
+    res.on('close', () => {
+      if (!res.writableEnded) closedEarly++;
+    });
+  });
+  const started = Date.now();
+  await runWorkflow({
+    nodes: [source([{ json: {} }]), sendNode({ url: server.url('/hang'), options: { timeout: 0 } })],
+    chain: ['Source', 'Send'],
+    cancelAfterMs: 300,
+  });
+  expect(Date.now() - started).toBeLessThan(5000);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(closedEarly).toBe(1);
+
+  server.handle((_req, res) => json(res, 503, {}, { 'retry-after': '20' }));
+  const waitStarted = Date.now();
+  await runWorkflow({
+    nodes: [source([{ json: {} }]), sendNode({ url: server.url('/busy') })],
+    chain: ['Source', 'Send'],
+    cancelAfterMs: 300,
+  });
+  expect(Date.now() - waitStarted).toBeLessThan(5000);
+  expect(server.requests.filter((q) => q.url === '/busy')).toHaveLength(1);
+});
