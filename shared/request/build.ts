@@ -208,6 +208,7 @@ function finishBody(compiled: CompiledRequest, resolver: VariableResolver, onMis
         const v = renderValue(row.value, ctxFor(resolver, onMissing, `body.fields[${row.index}]`), false);
         const file = row.value.single ? asFile(v) : undefined;
         parts.push(file ? { name: key, file } : { name: key, value: textOf(v, `body.fields[${row.index}]`) });
+        if (file?.mimeType) checkHeaderValue(file.mimeType, `body.fields[${row.index}]`, 'The file\'s MIME type');
       }
       const mp = encodeMultipart(parts);
       return { body: mp.body, contentType: mp.contentType, forceType: true };
@@ -222,6 +223,8 @@ function finishBody(compiled: CompiledRequest, resolver: VariableResolver, onMis
       const v = renderValue(b.source, ctxFor(resolver, onMissing, 'body.source'));
       const file = asFile(v);
       if (file) return { body: file.data, contentType: b.contentType || file.mimeType || 'application/octet-stream' };
+      // A file's MIME type (an n8n binary property's, say) becomes the Content-Type header.
+      if (file?.mimeType && !b.contentType) checkHeaderValue(file.mimeType, 'body.source', 'The file\'s MIME type');
       if (typeof v === 'string') return { body: Buffer.from(v, 'utf8'), contentType: b.contentType || 'application/octet-stream' };
       if (v === null || v === undefined) return {};
       throw new SendApiRequestError('INVALID_BODY', `The binary body source ${b.source.source} holds ${Array.isArray(v) ? 'a list' : typeof v}, not binary data.`, {

@@ -389,6 +389,16 @@ describe('body modes', () => {
     expect(notBinary.code).toBe('INVALID_BODY');
   });
 
+  test('a file whose MIME type holds a line break fails with INVALID_HEADER (binary and multipart)', () => {
+    const file = { data: Buffer.from('x'), fileName: 'a.txt', mimeType: 'text/plain\r\nX-Injected: 1' };
+    const binary = errorOf(() => buildRequest({ url: 'https://api.test/', method: 'PUT', body: { mode: 'binary', source: '#f' } }, vars({ f: file })));
+    expect(binary).toMatchObject({ code: 'INVALID_HEADER', field: 'body.source' });
+    const mp = errorOf(() => buildRequest({ url: 'https://api.test/', method: 'POST', body: { mode: 'fields', encoding: 'multipart', fields: [{ key: 'f', value: '#f' }] } }, vars({ f: file })));
+    expect(mp).toMatchObject({ code: 'INVALID_HEADER', field: 'body.fields[0]' });
+    const ok = buildRequest({ url: 'https://api.test/', method: 'PUT', body: { mode: 'binary', source: '#f' } }, vars({ f: { ...file, mimeType: 'image/png' } }));
+    expect(ok.headers['content-type']).toBe('image/png');
+  });
+
   test('unknown method, body mode or encoding: INVALID_CONFIG naming the field', () => {
     expect(errorOf(() => buildRequest({ url: 'https://api.test/', method: 'FETCH' }, vars())).field).toBe('method');
     expect(errorOf(() => buildRequest({ url: 'https://api.test/', method: 'POST', body: { mode: 'xml' } as never }, vars())).field).toBe('body.mode');
