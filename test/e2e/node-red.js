@@ -108,7 +108,7 @@ async function nodeRedPart(report, { workDir }) {
       const res = await fetch(`${base}/nodes`, { headers: { accept: 'text/html' }, signal: AbortSignal.timeout(10000) });
       const html = await res.text();
       for (const t of NODE_TYPES) {
-        const help = html.match(new RegExp(`<script type="text/html" data-help-name="${t}">([\\s\\S]*?)</script>`));
+        const help = html.match(new RegExp(`<script[^>]*data-help-name="${t}"[^>]*>([\\s\\S]*?)</script>`));
         assert.ok(help, `no help for ${t}`);
         assert.ok(help[1].replace(/<[^>]+>/g, '').trim().length > 80, `the help of ${t} is nearly empty`);
       }

@@ -8,7 +8,8 @@ const { PACKAGES, tarball, npmInstall } = require('./artifacts');
 
 // 2.41.3 does not resolve from the registry this project uses; 2.41.1 installs whole.
 const N8N_VERSION = '2.41.1';
-const hostDir = path.join(root, '.tmp', 'n8n-host');
+// E2E_N8N_HOST_DIR moves the cache (e.g. to a folder a CI keeps between runs).
+const hostDir = process.env.E2E_N8N_HOST_DIR ? path.resolve(process.env.E2E_N8N_HOST_DIR) : path.join(root, '.tmp', 'n8n-host');
 const marker = path.join(hostDir, 'installed.json');
 const n8nBin = path.join(hostDir, 'node_modules', 'n8n', 'bin', 'n8n');
 
