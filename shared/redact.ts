@@ -66,13 +66,25 @@ export function createRedactor(secretValues: Iterable<string> | Record<string, s
       : Object.values(secretValues as Record<string, string>);
     for (const v of values) if (typeof v === 'string' && v.length > 0) all.push(v);
   }
-  const searchable = all.filter((s) => s.length >= MIN_SEARCHABLE_SECRET_LENGTH);
-  const textPattern = buildPattern(searchable);
-  const urlPattern = buildPattern(all);
+  // Built on first use: a redactor is made for every request, and most requests never mask anything.
+  let textPattern: RegExp | undefined | null = null;
+  let urlPattern: RegExp | undefined | null = null;
+  const textRe = (): RegExp | undefined => {
+    if (textPattern === null) textPattern = buildPattern(all.filter((s) => s.length >= MIN_SEARCHABLE_SECRET_LENGTH));
+    return textPattern;
+  };
+  const urlRe = (): RegExp | undefined => {
+    if (urlPattern === null) urlPattern = buildPattern(all);
+    return urlPattern;
+  };
 
-  const text = (input: string): string => (textPattern ? input.replace(textPattern, MASK) : input);
+  const text = (input: string): string => {
+    const re = textRe();
+    return re ? input.replace(re, MASK) : input;
+  };
   const url = (input: string): string => {
-    const masked = urlPattern ? input.replace(urlPattern, MASK) : input;
+    const re = urlRe();
+    const masked = re ? input.replace(re, MASK) : input;
     // Userinfo in a URL is a credential whatever it is.
     return masked.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, `$1${MASK}@`);
   };
@@ -104,7 +116,10 @@ export function createRedactor(secretValues: Iterable<string> | Record<string, s
     for (const [name, v] of Object.entries(h)) {
       const lower = name.toLowerCase();
       if (SENSITIVE_HEADER_NAMES.has(lower) || extra.has(lower)) out[name] = MASK;
-      else out[name] = urlPattern ? String(v).replace(urlPattern, MASK) : String(v);
+      else {
+        const re = urlRe();
+        out[name] = re ? String(v).replace(re, MASK) : String(v);
+      }
     }
     return out;
   };

@@ -9,13 +9,13 @@ const { job, report } = require('../lib/child');
 const { startNodeRed, messageDriver } = require('./runtime');
 
 function requestNode(contender, base, concurrency) {
-  const common = { id: 'req', z: 'tab', wires: [['sink']] };
+  const common = { id: 'req', z: 'tab', x: 100, y: 100, wires: [['sink']] };
   if (contender === 'ours') {
     return {
       ...common,
       type: 'send-api-request',
       method: 'GET',
-      url: `${base}/items/#msg.payload.id`,
+      url: `${base}/items/#payload.id`,
       headers: [{ key: 'Accept', value: 'application/json' }],
       bodyMode: 'none',
       // The node's own limit must not be the bottleneck: it gets the driver's concurrency.
@@ -40,8 +40,8 @@ async function main() {
   const flow = [
     { id: 'tab', type: 'tab', label: 'bench' },
     requestNode(contender, url, concurrency),
-    { id: 'catch', z: 'tab', type: 'catch', scope: null, uncaught: false, wires: [['sink']] },
-    { id: 'sink', z: 'tab', type: 'bench-sink', wires: [] },
+    { id: 'catch', z: 'tab', x: 100, y: 200, type: 'catch', scope: null, uncaught: false, wires: [['sink']] },
+    { id: 'sink', z: 'tab', x: 300, y: 100, type: 'bench-sink', wires: [] },
   ];
   const nr = await startNodeRed(flow);
   const send = messageDriver(nr.node('req'), (msg, i) => {

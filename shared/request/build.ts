@@ -132,6 +132,7 @@ function finishUrl(compiled: CompiledRequest, resolver: VariableResolver, onMiss
     throw invalidUrl(`The URL "${redactUrl(rendered)}" uses ${url.protocol.replace(':', '')}, but only http and https can be sent.`, 'Start the URL with https:// or http://.');
   }
   if (url.hostname === '') throw invalidUrl(`The URL "${redactUrl(rendered)}" has no host.`, 'Put the API host after https://.');
+  if (compiled.query.length === 0) return url.href;
   const params = new URLSearchParams();
   for (const row of compiled.query) {
     const field = `query[${row.index}]`;
@@ -207,8 +208,8 @@ function finishBody(compiled: CompiledRequest, resolver: VariableResolver, onMis
         const key = rowKey(row, resolver, onMissing);
         const v = renderValue(row.value, ctxFor(resolver, onMissing, `body.fields[${row.index}]`), false);
         const file = row.value.single ? asFile(v) : undefined;
-        parts.push(file ? { name: key, file } : { name: key, value: textOf(v, `body.fields[${row.index}]`) });
         if (file?.mimeType) checkHeaderValue(file.mimeType, `body.fields[${row.index}]`, 'The file\'s MIME type');
+        parts.push(file ? { name: key, file } : { name: key, value: textOf(v, `body.fields[${row.index}]`) });
       }
       const mp = encodeMultipart(parts);
       return { body: mp.body, contentType: mp.contentType, forceType: true };
@@ -222,9 +223,9 @@ function finishBody(compiled: CompiledRequest, resolver: VariableResolver, onMis
     case 'binary': {
       const v = renderValue(b.source, ctxFor(resolver, onMissing, 'body.source'));
       const file = asFile(v);
-      if (file) return { body: file.data, contentType: b.contentType || file.mimeType || 'application/octet-stream' };
       // A file's MIME type (an n8n binary property's, say) becomes the Content-Type header.
       if (file?.mimeType && !b.contentType) checkHeaderValue(file.mimeType, 'body.source', 'The file\'s MIME type');
+      if (file) return { body: file.data, contentType: b.contentType || file.mimeType || 'application/octet-stream' };
       if (typeof v === 'string') return { body: Buffer.from(v, 'utf8'), contentType: b.contentType || 'application/octet-stream' };
       if (v === null || v === undefined) return {};
       throw new SendApiRequestError('INVALID_BODY', `The binary body source ${b.source.source} holds ${Array.isArray(v) ? 'a list' : typeof v}, not binary data.`, {

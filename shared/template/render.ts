@@ -180,6 +180,39 @@ export function renderUrl(t: ParsedTemplate, ctx: RenderContext): string {
   return out;
 }
 
+/** Inside a JSON string literal, and right after a backslash there, at the start of a template part. */
+interface JsonState {
+  inString: boolean;
+  escaped: boolean;
+}
+
+const jsonStates = new WeakMap<ParsedTemplate, JsonState[]>();
+
+/**
+ * The string state at each part of a raw JSON template, scanned once per template: only the template's
+ * text moves it (a value is inserted as a whole JSON value, or as escaped string content).
+ */
+function jsonStatesOf(t: ParsedTemplate): JsonState[] {
+  let states = jsonStates.get(t);
+  if (states) return states;
+  states = [];
+  let inString = false;
+  let escaped = false;
+  for (const part of t.parts) {
+    states.push({ inString, escaped });
+    if (part.kind !== 'text') continue;
+    for (const c of part.text) {
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (c === '\\') escaped = true;
+        else if (c === '"') inString = false;
+      } else if (c === '"') inString = true;
+    }
+  }
+  jsonStates.set(t, states);
+  return states;
+}
+
 /**
  * Renders a raw JSON body: a variable in value position is inserted as JSON, one inside a string
  * literal as escaped string content. The result must parse, or INVALID_JSON names the line and column
@@ -187,24 +220,18 @@ export function renderUrl(t: ParsedTemplate, ctx: RenderContext): string {
  */
 export function renderJson(t: ParsedTemplate, ctx: RenderContext): string {
   let out = '';
-  let inString = false;
-  let escaped = false;
+  const states = jsonStatesOf(t);
   // Output offset → template offset, for error positions.
   const map: Array<{ out: number; tpl: number; value: boolean }> = [];
-  for (const part of t.parts) {
+  for (let idx = 0; idx < t.parts.length; idx++) {
+    const part = t.parts[idx];
     if (part.kind === 'text') {
       map.push({ out: out.length, tpl: part.start, value: false });
-      for (const c of part.text) {
-        if (inString) {
-          if (escaped) escaped = false;
-          else if (c === '\\') escaped = true;
-          else if (c === '"') inString = false;
-        } else if (c === '"') inString = true;
-      }
       out += part.text;
       continue;
     }
     map.push({ out: out.length, tpl: part.start, value: true });
+    const { inString, escaped } = states[idx];
     if (inString && escaped) {
       // The template's backslash would escape the value's first character: the value could then end
       // the string early. JSON has no escape for what follows, so the template is invalid as written.

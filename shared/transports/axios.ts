@@ -142,7 +142,8 @@ export function createAxiosTransport(options: AxiosTransportOptions = {}): Axios
         statusCode: res.status,
         statusMessage: res.statusText,
         headers: plainHeaders(res.headers),
-        body: Buffer.from(res.data ?? new ArrayBuffer(0)),
+        // axios hands a Node Buffer for 'arraybuffer' in Node: Buffer.from would copy it (twice the RSS for a large body).
+        body: Buffer.isBuffer(res.data) ? res.data : Buffer.from(res.data ?? new ArrayBuffer(0)),
       };
     } catch (err) {
       if (timeoutSignal?.aborted && !req.signal?.aborted) throw new TransportError('timeout', `no answer within ${req.timeout} ms`, 'ETIMEDOUT');
