@@ -52,7 +52,7 @@ process.stdout.write(JSON.stringify(db.prepare('SELECT executionId, data FROM ex
  * POSTs to a production webhook, retrying (bounded) while n8n answers that it is not registered yet:
  * n8n 2.x activates published workflows in the background after its editor is up.
  */
-async function postWhenRegistered(url, body, timeoutMs = 60000) {
+async function postWhenRegistered(url, body, timeoutMs = 120000) {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(60000) });
@@ -138,6 +138,7 @@ async function n8nPart(report, { workDir }) {
     await report.check('the secret value is in no execution data, no CLI output, no log and no file of the user folder', async () => {
       const rows = await executionRows(userFolder);
       assert.ok(rows.length >= 1, 'n8n saved the executions');
+      assert.ok(rows.some((r) => r.data.includes(ANSWER_BODY.orderId)), "the saved execution data holds the node's output");
       for (const row of rows) assertNoSecret(row.data, secret, `the execution data of execution ${row.executionId}`);
       for (const text of outputs) assertNoSecret(text, secret, 'an n8n CLI output or answer');
       if (host) assertNoSecret(host.output, secret, 'the n8n log');

@@ -141,6 +141,16 @@ async function nodeRedPart(report, { workDir }) {
       assert.equal(answer.headers.get('x-api-server'), null, 'http response copied the API response headers');
     });
 
+    await report.check("#env reads the flow's own environment variables (tab env)", async () => {
+      const before = api.requests.length;
+      const res = await fetch(`${base}${fixture.TAB_ENV_PATH}`, { signal: AbortSignal.timeout(20000) });
+      const text = await res.text();
+      const req = await api.nextRequest(before, 3000);
+      assert.equal(req.method, 'GET');
+      assert.equal(req.url, `/channels/${fixture.TAB_ENV_VALUE}`);
+      assert.equal(res.status, ANSWER_STATUS, `the flow answered ${res.status}: ${text}`);
+    });
+
     await report.check('the secret value is in neither flows.json, flows_cred.json nor any admin API answer', async () => {
       const flowsFile = fs.readFileSync(path.join(userDir, 'flows.json'), 'utf8');
       assertNoSecret(flowsFile, secret, 'flows.json');
