@@ -10,6 +10,7 @@ import * as path from 'node:path';
 
 const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'send-api-request-n8n-'));
 process.env.N8N_USER_FOLDER = userFolder;
+afterAll(() => fs.rmSync(userFolder, { recursive: true, force: true }));
 // n8n-core logs every node error; the tests read them from the run data instead.
 process.env.N8N_LOG_LEVEL ??= 'silent';
 
@@ -305,9 +306,6 @@ export function source(items: Array<{ json: IDataObject; binary?: Record<string,
   return { name, type: 'test.source', parameters: { items: JSON.stringify(items) } };
 }
 
-export function cleanupUserFolder(): void {
-  fs.rmSync(userFolder, { recursive: true, force: true });
-}
 
 /** A Send API Request node named "Send" (or as `extra` says). */
 export function sendNode(parameters: TestNode['parameters'], extra: Partial<TestNode> = {}): TestNode {
