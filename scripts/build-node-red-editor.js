@@ -85,6 +85,14 @@ function helpers(hb) {
   hb.registerHelper('unitLabel', (unit) => (unit ? ` (${unit})` : ''));
 }
 
+/** The help panel must document every option the dialog shows: a build error names the ones it misses. */
+function checkHelp(options) {
+  const help = fs.readFileSync(path.join(root, 'node-red', 'locales', 'en-US', 'send-api-request.html'), 'utf8');
+  const missing = options.filter((o) => !help.includes(`<b>${o.name}</b>`)).map((o) => o.name);
+  for (const type of ['send-api-request', 'send-api-request-secrets']) if (!help.includes(`data-help-name="${type}"`)) missing.push(`help for ${type}`);
+  if (missing.length > 0) throw new Error(`node-red/locales/en-US/send-api-request.html does not document: ${missing.join(', ')}`);
+}
+
 async function render() {
   const hb = Handlebars.create();
   helpers(hb);
@@ -92,6 +100,7 @@ async function render() {
     if (f.endsWith('.hbs') && f.startsWith('_')) hb.registerPartial(f.slice(1, -4), fs.readFileSync(path.join(templates, f), 'utf8'));
   }
   const data = formData();
+  checkHelp(data.options);
   const page = hb.compile(fs.readFileSync(path.join(templates, 'send-api-request.html.hbs'), 'utf8'));
   const html = page({
     ...data,

@@ -64,6 +64,18 @@ suite('Node-RED editor in Chromium', () => {
     return api.waitFor(expectCount);
   }
 
+  /** Done in the config node's dialog (Add / Update). */
+  async function saveConfigDialog() {
+    await editor.page.locator('#node-config-dialog-ok').click();
+    await editor.page.locator('#node-config-input-name').waitFor({ state: 'detached' });
+  }
+
+  /** Done in the request node's dialog. */
+  async function saveRequestDialog() {
+    await editor.page.locator('#node-dialog-ok').click();
+    await editor.page.locator('#node-input-url').waitFor({ state: 'detached' });
+  }
+
   async function openRequestDialog() {
     await (await workspaceNode(editor.page, 'send-api-request')).dblclick();
     await editor.page.locator('#node-input-url').waitFor();
@@ -95,14 +107,12 @@ suite('Node-RED editor in Chromium', () => {
     await page.locator('#node-config-input-name').fill('API keys');
     await addListRow(page, '#node-config-input-keys-list', { '.sar-secret-name': 'TOKEN', '.sar-secret-value': TOKEN });
     await addListRow(page, '#node-config-input-keys-list', { '.sar-secret-name': 'OTHER', '.sar-secret-value': OTHER });
-    await page.locator('#node-config-dialog-ok').click();
-    await page.locator('#node-config-input-keys-list').waitFor({ state: 'detached' });
+    await saveConfigDialog();
 
     fs.mkdirSync(path.dirname(screenshot), { recursive: true });
     await page.screenshot({ path: screenshot });
 
-    await page.locator('#node-dialog-ok').click();
-    await page.locator('#node-input-url').waitFor({ state: 'detached' });
+    await saveRequestDialog();
     await deploy(page);
 
     const got = await trigger(1);
@@ -162,6 +172,12 @@ suite('Node-RED editor in Chromium', () => {
     expect(stored).toEqual({ slot0: TOKEN, slot1: OTHER });
   });
 
+  test('the help panel teaches the # syntax for both node types', async () => {
+    const html = await (await fetch(`${red.url}/nodes`, { headers: { accept: 'text/html' } })).text();
+    for (const type of ['send-api-request', 'send-api-request-secrets']) expect(html).toContain(`data-help-name="${type}"`);
+    for (const text of ['#{id}.json', '##fff', '##section', '##{x}', '#secrets.TOKEN', 'Mustache', 'msg.responseUrl', 'HTTP_STATUS']) expect(html).toContain(text);
+  });
+
   test('reopened after a reload, the config node shows its names and write-only values; unchanged, a redeploy keeps them', async () => {
     const { page } = editor;
     await loadEditor(page, red.url);
@@ -174,12 +190,10 @@ suite('Node-RED editor in Chromium', () => {
     expect(await rows.locator('.sar-secret-value').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value))).toEqual(['__PWRD__', '__PWRD__']);
     const html = await page.content();
     for (const value of [TOKEN, OTHER]) expect(html.includes(value)).toBe(false);
-    await page.locator('#node-config-dialog-ok').click();
-    await page.locator('#node-config-input-name').waitFor({ state: 'detached' });
+    await saveConfigDialog();
     // Something to deploy: a name on the request node (a full deploy restarts every node, the config node too).
     await page.locator('#node-input-name').fill('call the hook');
-    await page.locator('#node-dialog-ok').click();
-    await page.locator('#node-input-url').waitFor({ state: 'detached' });
+    await saveRequestDialog();
     await deploy(page);
     const got = await trigger(2);
     expect(got.headers.authorization).toBe(`Bearer ${TOKEN}`);
@@ -191,10 +205,8 @@ suite('Node-RED editor in Chromium', () => {
     await openRequestDialog();
     await openSecretsFromRequestDialog('edit');
     await page.locator('#node-config-input-keys-list > li').first().locator('.sar-secret-value').fill(NEW_TOKEN);
-    await page.locator('#node-config-dialog-ok').click();
-    await page.locator('#node-config-input-name').waitFor({ state: 'detached' });
-    await page.locator('#node-dialog-ok').click();
-    await page.locator('#node-input-url').waitFor({ state: 'detached' });
+    await saveConfigDialog();
+    await saveRequestDialog();
     await deploy(page);
     const got = await trigger(3);
     expect(got.headers.authorization).toBe(`Bearer ${NEW_TOKEN}`);
@@ -208,10 +220,8 @@ suite('Node-RED editor in Chromium', () => {
     await openSecretsFromRequestDialog('edit');
     await page.locator('#node-config-input-keys-list > li').nth(1).locator('.red-ui-editableList-item-remove').click();
     await addListRow(page, '#node-config-input-keys-list', { '.sar-secret-name': 'THIRD', '.sar-secret-value': 'third-value' });
-    await page.locator('#node-config-dialog-ok').click();
-    await page.locator('#node-config-input-name').waitFor({ state: 'detached' });
-    await page.locator('#node-dialog-ok').click();
-    await page.locator('#node-input-url').waitFor({ state: 'detached' });
+    await saveConfigDialog();
+    await saveRequestDialog();
     await deploy(page);
     const after = await trigger(4);
     expect(after.headers.authorization).toBe(`Bearer ${NEW_TOKEN}`);
@@ -257,6 +267,40 @@ suite('Node-RED editor in Chromium', () => {
     await page.locator('#node-input-url').waitFor({ state: 'detached' });
   }, 60000);
 
+  test('a secret-keys node deployed through the admin API with the JSON credential shows its names, never its values', async () => {
+    const { page } = editor;
+    const jsonSecrets = { API_KEY: 'json-api-key-Qw83-secret', OTHER_KEY: 'json-other-Lm27-secret' };
+    const current = (await (await fetch(`${red.url}/flows`, { headers: { 'Node-RED-API-Version': 'v2' } })).json()) as { rev: string; flows: unknown[] };
+    const id = 'a1b2c3d4e5f60718';
+    const deployed = await fetch(`${red.url}/flows`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'Node-RED-API-Version': 'v2', 'Node-RED-Deployment-Type': 'full' },
+      body: JSON.stringify({ rev: current.rev, flows: [...current.flows, { id, type: 'send-api-request-secrets', name: 'from the admin API', credentials: { secrets: JSON.stringify(jsonSecrets) } }] }),
+    });
+    expect(deployed.status).toBe(200);
+    await loadEditor(page, red.url);
+    await page.evaluate((nid) => {
+      const { RED } = globalThis as unknown as { RED: { editor: { editConfig(name: string, type: string, id: string, prefix: string): void } } };
+      RED.editor.editConfig('', 'send-api-request-secrets', nid, 'node-input');
+    }, id);
+    const rows = page.locator('#node-config-input-keys-list > li');
+    await rows.nth(1).waitFor();
+    const values = (selector: string) => rows.locator(selector).evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
+    expect(await values('.sar-secret-name')).toEqual(['API_KEY', 'OTHER_KEY']);
+    expect(await values('.sar-secret-value')).toEqual(['__PWRD__', '__PWRD__']);
+    expect(await rows.first().locator('.sar-secret-name').getAttribute('readonly')).not.toBeNull();
+    // Retyping one value moves it to a slot of its own; the other keeps reading the JSON credential.
+    await rows.nth(1).locator('.sar-secret-value').fill('json-other-retyped-secret');
+    await saveConfigDialog();
+    await deploy(page);
+    const flows = JSON.parse(fs.readFileSync(path.join(red.userDir, 'flows.json'), 'utf8')) as Array<Record<string, unknown>>;
+    expect(flows.find((n) => n.id === id)).toMatchObject({ keys: [{ name: 'API_KEY', slot: null }, { name: 'OTHER_KEY', slot: 0 }] });
+    expect(red.storedCredentials()[id]).toMatchObject({ slot0: 'json-other-retyped-secret' });
+    const names = (await (await fetch(`${red.url}/send-api-request-secrets/${id}/names`)).json()) as unknown;
+    expect(names).toEqual({ names: ['API_KEY', 'OTHER_KEY'] });
+    await expectNoSecretAnywhere([...Object.values(jsonSecrets), 'json-other-retyped-secret']);
+  }, 60000);
+
   test('options: shown by their rules, numbers saved as numbers', async () => {
     const { page } = editor;
     await openRequestDialog();
@@ -273,8 +317,7 @@ suite('Node-RED editor in Chromium', () => {
     await stopCodes.waitFor({ state: 'hidden' }); // its controller is hidden too
     await page.locator('#node-input-timeout').fill('5000');
     await page.locator('#node-input-neverError').check();
-    await page.locator('#node-dialog-ok').click();
-    await page.locator('#node-input-url').waitFor({ state: 'detached' });
+    await saveRequestDialog();
     const saved = await editorNode(page, await nodeId(page, 'send-api-request'));
     expect(saved).toMatchObject({ timeout: 5000, neverError: true, retries: 2, pagination: 'off', method: 'POST' });
   }, 60000);
