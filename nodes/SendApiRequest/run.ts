@@ -78,7 +78,13 @@ export async function runNode(ctx: IExecuteFunctions): Promise<INodeExecutionDat
 
   const groups = batches(items.map((_, i) => i), settings.batchSize);
   for (let g = 0; g < groups.length && failures.length === 0; g++) {
-    if (g > 0 && settings.batchInterval > 0) await io.sleep(settings.batchInterval, io.signal);
+    if (g > 0 && settings.batchInterval > 0) {
+      try {
+        await io.sleep(settings.batchInterval, io.signal);
+      } catch {
+        break; // the execution was stopped during the pause: n8n discards this run's output
+      }
+    }
     await Promise.all(groups[g].map((i) => limiter.run(() => runItem(i))));
   }
   if (failures.length > 0) {
