@@ -9,7 +9,7 @@
 // Prints each part's duration and one closing "N passed, N failed" line; exits 1 on any failure.
 const fs = require('node:fs');
 const path = require('node:path');
-const { root, run, node24Env } = require('../test/e2e/lib/proc');
+const { root, run, node24Env, stopAll } = require('../test/e2e/lib/proc');
 const { Report } = require('../test/e2e/lib/report');
 
 const PARTS = ['node-red', 'n8n', 'ecosystem'];
@@ -42,6 +42,13 @@ async function main() {
   report.durations.push({ name: 'total', took: Date.now() - started });
   const ok = report.summary();
   process.exitCode = ok ? 0 : 1;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    console.log(`\n${signal}: stopping the hosts…`);
+    stopAll().finally(() => process.exit(130));
+  });
 }
 
 main().catch((err) => {

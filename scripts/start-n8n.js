@@ -7,7 +7,7 @@
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
-const { root, run, node24Env, freePort } = require('../test/e2e/lib/proc');
+const { root, run, node24Env, freePort, stopAll } = require('../test/e2e/lib/proc');
 const { seconds } = require('../test/e2e/lib/report');
 const { N8N_VERSION, ensureN8n, n8nEnv, installCommunityPackage, n8nCli, startN8n } = require('../test/e2e/lib/n8n-host');
 
@@ -175,15 +175,20 @@ async function main() {
   console.log('First visit: create the owner account (it stays on this machine). Then open the workflow');
   console.log('"Send API Request example" and click "Execute workflow". Press Ctrl+C to stop n8n.');
 
-  const stop = async () => {
-    await host.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
   await new Promise((resolve) => host.child.once('exit', resolve));
+  if (stopping) return;
   console.log(`n8n exited (code ${host.exitCode}); see ${path.join(userFolder, 'n8n.log')}`);
   process.exit(host.exitCode || 0);
+}
+
+// n8n and the installs run in their own process groups: Ctrl+C stops them here.
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    stopping = true;
+    console.log('\nStopping n8n…');
+    stopAll().finally(() => process.exit(0));
+  });
 }
 
 main().catch((err) => {

@@ -116,9 +116,15 @@ async function n8nPart(report, { workDir }) {
       outputs.push(await n8nCli(['publish:workflow', `--id=${wf.WEBHOOK_WORKFLOW_ID}`], env));
     });
 
-    const started = await report.check(`n8n start: headless on 127.0.0.1:${port} with the community package loaded`, async () => {
+    const started = await report.check(`n8n start: headless on 127.0.0.1:${port}, the editor offers the node and its credential type`, async () => {
       host = await startN8n(env, path.join(userFolder, 'n8n.log'));
       assert.doesNotMatch(host.output, /Failed to load package "n8n-nodes-send-api-request"|Skipping package[^\n]*send-api-request/);
+      // The type lists n8n serves its editor, written to its static cache on start.
+      const types = path.join(userFolder, '.cache', 'n8n', 'public', 'types');
+      const nodes = JSON.parse(fs.readFileSync(path.join(types, 'nodes.json'), 'utf8')).map((n) => n.name);
+      assert.ok(nodes.includes(wf.NODE_TYPE), `the editor's node types lack ${wf.NODE_TYPE}`);
+      const credentials = JSON.parse(fs.readFileSync(path.join(types, 'credentials.json'), 'utf8')).map((c) => c.name);
+      assert.ok(credentials.includes(wf.CREDENTIAL_TYPE), `the editor's credential types lack ${wf.CREDENTIAL_TYPE}`);
     });
 
     if (started && published) {

@@ -32,6 +32,14 @@ function freePort() {
   });
 }
 
+// Hosts and commands still running, so an interrupted run (Ctrl+C) can stop them: they run in their own process
+// groups and would not see the terminal's signal.
+const live = new Set();
+
+async function stopAll() {
+  await Promise.all([...live].map((host) => host.stop()));
+}
+
 /**
  * Runs a command to completion with a time limit; resolves with its output, rejects (with the output's
  * tail) on a non-zero exit or the time limit.
@@ -39,6 +47,8 @@ function freePort() {
 function run(cmd, args, { cwd = root, env = process.env, timeoutMs = 10 * 60000, label = `${cmd} ${args.join(' ')}` } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const handle = { stop: async () => killGroup(child) };
+    live.add(handle);
     let out = '';
     const keep = (c) => {
       out += c.toString();
@@ -55,6 +65,7 @@ function run(cmd, args, { cwd = root, env = process.env, timeoutMs = 10 * 60000,
       reject(err);
     });
     child.on('close', (code) => {
+      live.delete(handle);
       clearTimeout(timer);
       if (code === 0) resolve(out);
       else reject(new Error(`${label}: exit code ${code}\n${tail(out)}`));
@@ -74,9 +85,11 @@ function startProcess(cmd, args, { cwd = root, env = process.env, logFile }) {
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
+  live.add(host);
   child.on('exit', (code) => {
     host.exited = true;
     host.exitCode = code;
+    live.delete(host);
   });
   host.stop = async () => {
     if (host.exited) return;
@@ -130,4 +143,4 @@ function tail(text, lines = 40) {
   return String(text).split('\n').slice(-lines).join('\n');
 }
 
-module.exports = { root, node24, node24Env, freePort, run, startProcess, waitForHttp, waitForOutput, tail };
+module.exports = { root, node24, node24Env, freePort, run, startProcess, stopAll, waitForHttp, waitForOutput, tail };
