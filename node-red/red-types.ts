@@ -59,6 +59,7 @@ export interface NodeAPI {
     getSetting(node: RedNode, name: string): unknown;
     cloneMessage<T>(msg: T): T;
   };
+  settings?: Record<string, unknown>;
   httpAdmin?: { get(path: string, ...handlers: Handler[]): void };
   auth?: { needsPermission(permission: string): Handler };
 }

@@ -1,10 +1,10 @@
 /**
  * The axios transport for one request node: its SSRF guard, the TLS material of the chosen tls-config
- * node, and the proxy from the environment (http_proxy / https_proxy / no_proxy, as Node-RED's own
- * http request node reads them when no proxy is configured on it).
+ * node, and the proxy by Node-RED's own rules (see proxy.ts).
  */
 import { SendApiRequestError } from '../shared';
 import { createAxiosTransport, type AxiosTransport, type TlsMaterial } from '../shared/transports/axios';
+import { proxyForUrl, type ProxyOptions } from './proxy';
 import type { NodeAPI, TlsConfigNode } from './red-types';
 
 export interface NodeTransport {
@@ -39,6 +39,7 @@ export function tlsMaterialOf(RED: NodeAPI, tlsId: string | undefined): { tls?: 
 
 export function createNodeTransport(RED: NodeAPI, tlsId: string | undefined, ssrfGuard: boolean): NodeTransport {
   const { tls, skipVerify } = tlsMaterialOf(RED, tlsId);
-  // proxy left undefined: axios then applies http_proxy / https_proxy / no_proxy per request URL.
-  return { transport: createAxiosTransport({ ssrfGuard, tls }), skipVerify };
+  const proxyOptions = (RED.settings?.proxyOptions ?? {}) as ProxyOptions;
+  // The environment is read per request, as Node-RED's http request node reads it per message URL.
+  return { transport: createAxiosTransport({ ssrfGuard, tls, proxyFor: (url) => proxyForUrl(url, proxyOptions) }), skipVerify };
 }

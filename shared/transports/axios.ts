@@ -121,10 +121,20 @@ export function createAxiosTransport(options: AxiosTransportOptions = {}): Axios
       const host = new URL(req.url).hostname.replace(/^\[|\]$/g, '');
       if (isIP(host) && isPrivateAddress(host)) throw new TransportError('blocked', blockedAddress(host).message, 'EBLOCKED');
     }
-    // axios's own timeout is per socket inactivity; the spec's timeout is the whole exchange.
-    const timeoutSignal = req.timeout > 0 ? AbortSignal.timeout(req.timeout) : undefined;
-    const signals = [req.signal, timeoutSignal].filter((s): s is AbortSignal => s !== undefined);
-    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    // axios's own timeout is per socket inactivity; the spec's timeout is the whole exchange. A plain
+    // controller and timer, released when the exchange ends: AbortSignal.timeout keeps each signal until
+    // it fires (Node 20) and AbortSignal.any ties each to the node's long-lived signal (Node 24), so
+    // 20,000 requests would hold tens of MB.
+    const controller = new AbortController();
+    const signal = controller.signal;
+    let timedOut = false;
+    const timer = req.timeout > 0 ? setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, req.timeout) : undefined;
+    const onAbort = () => controller.abort();
+    if (req.signal?.aborted) controller.abort();
+    else req.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const route = routeFor(req.url, req.ignoreTlsErrors);
       const res = await client.request<ArrayBuffer>({
@@ -146,10 +156,13 @@ export function createAxiosTransport(options: AxiosTransportOptions = {}): Axios
         body: Buffer.isBuffer(res.data) ? res.data : Buffer.from(res.data ?? new ArrayBuffer(0)),
       };
     } catch (err) {
-      if (timeoutSignal?.aborted && !req.signal?.aborted) throw new TransportError('timeout', `no answer within ${req.timeout} ms`, 'ETIMEDOUT');
+      if (timedOut && !req.signal?.aborted) throw new TransportError('timeout', `no answer within ${req.timeout} ms`, 'ETIMEDOUT');
       const code = (err as { code?: string; cause?: { code?: string } }).code ?? (err as { cause?: { code?: string } }).cause?.code;
       if (code === 'EBLOCKED') throw new TransportError('blocked', (err as Error).message.replace(/^.*?(The SSRF guard)/, '$1'), code);
       throw classifyTransportError(err);
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onAbort);
     }
   }) as AxiosTransport;
   transport.destroy = () => {

@@ -2,7 +2,9 @@
  * A tls-config node gives the CA and the client certificate; the proxy comes from the environment
  * (http_proxy / no_proxy) as for Node-RED's own http request node.
  */
+import * as http from 'node:http';
 import * as https from 'node:https';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { selfSignedCertificate } from '../support/tls';
@@ -85,7 +87,7 @@ describe('TLS config node', () => {
 
 describe('proxy from the environment', () => {
   let proxy: TestServer;
-  const saved = { http_proxy: process.env.http_proxy, no_proxy: process.env.no_proxy };
+  const saved = { http_proxy: process.env.http_proxy, https_proxy: process.env.https_proxy, no_proxy: process.env.no_proxy };
   beforeEach(async () => {
     proxy = await startServer((req, res) => json(res, 200, { via: 'proxy', url: req.url }));
   });
@@ -113,4 +115,46 @@ describe('proxy from the environment', () => {
       await direct.close();
     }
   });
+});
+
+test('https through the proxy uses a CONNECT tunnel: TLS is end to end with the tls-config node\'s CA', async () => {
+  const target = await httpsServer(false);
+  const tunnels: string[] = [];
+  const proxy = http.createServer((_req, res) => {
+    res.statusCode = 405;
+    res.end('only CONNECT');
+  });
+  const sockets = new Set<net.Socket>();
+  proxy.on('connect', (req: http.IncomingMessage, client: net.Socket) => {
+    tunnels.push(String(req.url));
+    sockets.add(client);
+    const [host, port] = String(req.url).split(':');
+    const upstream = net.connect(Number(port), host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const saved = { https_proxy: process.env.https_proxy, no_proxy: process.env.no_proxy };
+  process.env.https_proxy = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  delete process.env.no_proxy;
+  try {
+    const { cert } = selfSignedCertificate();
+    const tls = { id: 'tls', type: 'tls-config', cert: '', key: '', ca: '', verifyservercert: true };
+    const msg = await outcome(flowWith(tls, requestNode({ url: `${target.url.replace('127.0.0.1', 'localhost')}/tunnelled`, tls: 'tls', retries: '0' })), { tls: { cadata: cert } });
+    expect(msg.payload).toEqual({ secure: true });
+    expect(tunnels).toEqual([`localhost:${new URL(target.url).port}`]);
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    await helper.unload();
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    await target.close();
+  }
 });
