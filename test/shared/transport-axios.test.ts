@@ -3,6 +3,8 @@
  * connected, keep-alive reuse and destroy(), header shapes, and the allowed-hosts check on every
  * redirect hop through executeRequest.
  */
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { compileNode, createPlainResolver, executeRequest, SendApiRequestError } from '../../shared';
 import { createAxiosTransport } from '../../shared/transports/axios';
 import { timerSleep } from '../../shared/transports/timer-sleep';
@@ -140,4 +142,28 @@ describe('connections and headers', () => {
       transport.destroy();
     }
   });
+
+  test('8,000 requests with a 60 s timeout and a long-lived node signal leave the heap within 3 MB of its start (no per-request timer or signal kept)', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const transport = createAxiosTransport();
+    const node = new AbortController();
+    const one = () => transport({ ...request(server.url('/status?code=200')), timeout: 60000, signal: node.signal });
+    const wave = async (n: number) => {
+      for (let i = 0; i < n; i += 50) await Promise.all(Array.from({ length: 50 }, one));
+    };
+    try {
+      await wave(250); // warm up sockets, JIT and axios's caches
+      server.reset();
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      await wave(8000);
+      server.reset();
+      gc();
+      const grownMb = (process.memoryUsage().heapUsed - before) / 1024 / 1024;
+      expect(grownMb).toBeLessThan(3);
+    } finally {
+      transport.destroy();
+    }
+  }, 60000);
 });
