@@ -11,6 +11,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..', '..');
+const { findNodesBase } = require('./nodes-base');
 const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'sar-bench-n8n-'));
 process.env.N8N_USER_FOLDER = userFolder;
 process.env.N8N_LOG_LEVEL ??= 'silent';
@@ -22,20 +23,6 @@ const PACKAGE_DIR = path.join(ROOT, 'build', 'n8n');
 const PACKAGE_NAME = 'n8n-nodes-send-api-request';
 const OURS = `${PACKAGE_NAME}.sendApiRequest`;
 const THEIRS = 'n8n-nodes-base.httpRequest';
-const BASE_CANDIDATES = [
-  path.join(ROOT, '.tmp', 'n8n-host', 'node_modules', 'n8n-nodes-base'),
-  path.join(ROOT, '.tmp', 'bench-n8n-base', 'node_modules', 'n8n-nodes-base'),
-];
-
-/** Where n8n-nodes-base is, and its version; undefined if neither install is there. */
-function findNodesBase() {
-  for (const dir of BASE_CANDIDATES) {
-    const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg)) return { dir, version: JSON.parse(fs.readFileSync(pkg, 'utf8')).version };
-  }
-  return undefined;
-}
-
 /** A bench-only source node: `count` items { id, name }, made in the node (no 5,000-item parameter). */
 class SourceNode {
   constructor() {
@@ -133,4 +120,4 @@ function cleanup() {
   fs.rmSync(userFolder, { recursive: true, force: true });
 }
 
-module.exports = { runWorkflow, loadNodeTypes, findNodesBase, useFilesystemBinaryMode, cleanup, OURS, THEIRS, userFolder };
+module.exports = { runWorkflow, loadNodeTypes, useFilesystemBinaryMode, cleanup, OURS, THEIRS, userFolder };

@@ -1,0 +1,74 @@
+/**
+ * Part 1, Node-RED in the real runtime: this node vs the core http request node (keep-alive on and
+ * off) vs raw clients, at concurrency 1, 16 and 64. Contenders alternate (order rotated per round).
+ */
+'use strict';
+const path = require('node:path');
+const { runChild } = require('../lib/child');
+const { median, fmt, ratio } = require('../lib/stats');
+
+const CONTENDERS = [
+  { id: 'ours', label: 'Send API Request', script: 'node-red/worker.js' },
+  { id: 'core-ka', label: 'core http request, keep-alive on', script: 'node-red/worker.js' },
+  { id: 'core', label: 'core http request, keep-alive off', script: 'node-red/worker.js' },
+  { id: 'axios', label: 'raw axios', script: 'raw/worker.js' },
+  { id: 'http', label: 'raw node:http', script: 'raw/worker.js' },
+  { id: 'undici', label: 'raw undici request', script: 'raw/worker.js' },
+];
+const CONCURRENCY = [1, 16, 64];
+
+async function run({ server, rounds, n, log }) {
+  const warmup = Math.max(100, Math.round(n / 10));
+  const samples = {};
+  for (let r = 0; r < rounds; r++) {
+    for (const concurrency of CONCURRENCY) {
+      const order = CONTENDERS.map((_, i) => CONTENDERS[(i + r) % CONTENDERS.length]);
+      for (const c of order) {
+        await server.reset();
+        const result = await runChild(path.join(__dirname, '..', c.script), { contender: c.id, concurrency, n, warmup, url: server.url });
+        const stats = await server.stats();
+        const key = `${c.id}@${concurrency}`;
+        (samples[key] ??= []).push({ ...result, connections: stats.connections });
+        log(`node-red round ${r + 1}/${rounds} C=${concurrency} ${c.id}: ${fmt(result.perSecond)} req/s${result.failed ? ` (${result.failed} failed: ${result.firstError})` : ''}`);
+      }
+    }
+  }
+  const summary = {};
+  for (const [key, list] of Object.entries(samples)) {
+    summary[key] = {
+      perSecond: median(list.map((s) => s.perSecond)),
+      cpuUsPerRequest: median(list.map((s) => s.cpuUsPerRequest)),
+      peakRssMb: median(list.map((s) => s.peakRssMb)),
+      connections: median(list.map((s) => s.connections)),
+      failed: list.reduce((a, s) => a + s.failed, 0),
+      firstError: list.find((s) => s.firstError)?.firstError,
+      rounds: list.map((s) => Math.round(s.perSecond)),
+    };
+  }
+  return { n, warmup, rounds, summary };
+}
+
+function targets(res) {
+  const s = res.summary;
+  const get = (id, c) => s[`${id}@${c}`]?.perSecond;
+  return [
+    { what: 'Node-RED C=16: Send API Request / core http request (keep-alive on), req/s', ratio: ratio(get('ours', 16), get('core-ka', 16)), target: 1.5 },
+    { what: 'Node-RED C=16: Send API Request / raw axios, req/s', ratio: ratio(get('ours', 16), get('axios', 16)), target: 0.8 },
+    { what: 'Node-RED C=16: Send API Request / raw undici request (the ceiling), req/s', ratio: ratio(get('ours', 16), get('undici', 16)), target: undefined },
+  ];
+}
+
+function table(res) {
+  const rows = [['C', 'contender', 'req/s', 'CPU µs/req', 'peak RSS MB', 'connections', 'ours / this (req/s)', 'failed']];
+  for (const concurrency of CONCURRENCY) {
+    const ours = res.summary[`ours@${concurrency}`];
+    for (const c of CONTENDERS) {
+      const s = res.summary[`${c.id}@${concurrency}`];
+      if (!s) continue;
+      rows.push([String(concurrency), c.label, fmt(s.perSecond), fmt(s.cpuUsPerRequest), fmt(s.peakRssMb), fmt(s.connections), c.id === 'ours' ? '—' : fmt(ratio(ours?.perSecond, s.perSecond), 2), String(s.failed)]);
+    }
+  }
+  return rows;
+}
+
+module.exports = { name: 'node-red', title: 'Node-RED (embedded Node-RED runtime)', run, targets, table };

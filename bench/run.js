@@ -1,0 +1,161 @@
+/**
+ * `npm run bench [-- part ...]`: starts the loopback API server in its own process, runs the parts
+ * (node-red, n8n, engine, memory; all by default), prints the tables with ratios ours / theirs, and
+ * writes docs/BENCHMARKS.md. Sizes from the environment, for quick runs:
+ *   BENCH_N (5000 requests per Node-RED measurement), BENCH_ROUNDS (3), BENCH_N8N_ITEMS (5000),
+ *   BENCH_MEMORY_MB (200), BENCH_NO_DOCS=1 (print only).
+ * Each measurement runs in a fresh process (its own peak RSS); results of parts not run this time are
+ * kept from the last run (.tmp/bench/results.json) so a per-part run does not blank the others.
+ */
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { startServer } = require('./lib/child');
+const { machine } = require('./lib/machine');
+const { markdownTable, consoleTable, verdict } = require('./lib/report');
+const { findNodesBase } = require('./n8n/nodes-base');
+
+const ROOT = path.join(__dirname, '..');
+const RESULTS = path.join(ROOT, '.tmp', 'bench', 'results.json');
+const DOC = path.join(ROOT, 'docs', 'BENCHMARKS.md');
+const PARTS = {
+  'node-red': require('./parts/node-red'),
+  n8n: require('./parts/n8n'),
+  engine: require('./parts/engine'),
+  memory: require('./parts/memory'),
+};
+
+function envInt(name, fallback) {
+  const v = Number(process.env[name]);
+  return Number.isInteger(v) && v > 0 ? v : fallback;
+}
+
+const log = (line) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+/** n8n-nodes-base from the full n8n install in .tmp/n8n-host, else installed for the bench alone. */
+function ensureNodesBase() {
+  if (findNodesBase()) return;
+  const dir = path.join(ROOT, '.tmp', 'bench-n8n-base');
+  fs.mkdirSync(dir, { recursive: true });
+  if (!fs.existsSync(path.join(dir, 'package.json'))) fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"bench-n8n-base","private":true}\n');
+  log('n8n-nodes-base not found: installing n8n-nodes-base@2.41.2 into .tmp/bench-n8n-base (not the repo)');
+  try {
+    execFileSync('flock', ['/tmp/npm.lock', 'npm', 'install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', 'n8n-nodes-base@2.41.2'], { cwd: dir, stdio: 'inherit' });
+  } catch (err) {
+    log(`could not install n8n-nodes-base: ${err.message}`);
+  }
+}
+
+function readResults() {
+  try {
+    return JSON.parse(fs.readFileSync(RESULTS, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+function commandsFor(name) {
+  return `npm run bench:${name}`;
+}
+
+function writeDoc(all, m) {
+  const out = [];
+  out.push('# Benchmarks', '');
+  out.push('Written by `npm run bench` (bench/run.js); do not edit by hand. Ratios are ours / theirs, measured in the same run on the same machine, contenders alternating, median of the rounds. A target that is missed says so.', '');
+  out.push('## Machine', '');
+  out.push(`- ${m.cpus} CPUs: ${m.cpuModel}; ${m.memoryGb.toFixed(1)} GB memory; ${m.platform}`);
+  out.push(`- Node ${m.benchNode} for the benchmarks (the machine's own node: ${m.systemNode})`);
+  out.push(`- Node-RED ${m.nodeRed}, n8n-core ${m.n8nCore}, n8n-workflow ${m.n8nWorkflow}, axios ${m.axios}, undici ${m.undici}`);
+  out.push('- The machine is shared (other work runs on it): absolute numbers move between runs; the ratios are what the targets are about.', '');
+  out.push('## Commands', '');
+  out.push('```sh', 'npm run bench                 # build, then every part (about 10 minutes on 2 cores)', 'npm run bench:node-red        # one part: bench:node-red, bench:n8n, bench:engine, bench:memory', 'BENCH_N=1000 BENCH_ROUNDS=1 BENCH_N8N_ITEMS=1000 BENCH_MEMORY_MB=50 node bench/run.js   # a quick run', '```', '');
+  out.push('No benchmark runs in `npm test`.', '');
+  const targets = [];
+  for (const [name, part] of Object.entries(PARTS)) {
+    const r = all[name];
+    if (!r) continue;
+    targets.push(...part.targets(r.result).map(verdict));
+  }
+  out.push('## Targets', '');
+  out.push(markdownTable([['measure', 'value', 'target', 'verdict'], ...targets]), '');
+  for (const [name, part] of Object.entries(PARTS)) {
+    const r = all[name];
+    out.push(`## ${part.title}`, '');
+    if (!r) {
+      out.push(`Not run yet: \`${commandsFor(name)}\`.`, '');
+      continue;
+    }
+    out.push(`Run ${r.at} (${r.sizes}); \`${commandsFor(name)}\`.`, '');
+    out.push(markdownTable(part.table(r.result)), '');
+    const notes = NOTES[name];
+    if (notes) out.push(notes, '');
+  }
+  fs.writeFileSync(DOC, `${out.join('\n').trimEnd()}\n`);
+}
+
+const NOTES = {
+  'node-red': [
+    'How it is measured: Node-RED is embedded (require(\'node-red\'), RED.init/RED.start, temporary user directory, no editor) and this package is loaded from build/node-red as an installed module. A driver calls the request node\'s `receive()` with `{ payload: { id } }` and keeps C messages in flight; a bench sink node (and a Catch node wired to it) hands every output back; each answer is checked (status 200, the message\'s own id in the parsed JSON). GET `/items/<id>`, `Accept: application/json`, answer parsed as JSON: ours with `#payload.id` in the URL, the core node with `{{{payload.id}}}` and "a parsed JSON object". Raw clients run the same request in a plain Node process (no Node-RED) with a keep-alive agent. Each measurement is a fresh process: a warm-up of N/10 requests, then N measured; CPU time is the process\'s user+system time over the measured requests; peak RSS is the process\'s (Node-RED\'s own ~140 MB included); "connections" is what the server saw.',
+    '',
+    'Keep-alive in the core http request node: the node\'s "Enable connection keep-alive" checkbox (property `persist`, Node-RED 3.1+ and so 4 and 5) gives the node its own `http.Agent({ keepAlive: true })`. With it off, got uses Node\'s global agent, which keeps connections alive by default since Node 19: the "off" rows show the same few connections as "on". On Node ≥ 19 both rows are keep-alive in practice.',
+  ].join('\n'),
+  n8n: [
+    'How it is measured: a workflow Source (N items `{ id, name }`) → request node runs through n8n-core\'s WorkflowExecute (adapted from test/n8n/harness.ts), this package loaded from build/n8n by n8n\'s PackageDirectoryLoader, n8n\'s HTTP Request node (typeVersion 4.2) from the n8n-nodes-base of the full n8n install in .tmp/n8n-host. Ours: URL `…/items/#id`, header `Accept: application/json`, responseOutput body; theirs: URL `=…/items/{{ $json.id }}`, the same header, defaults. Every output item is checked against its input id. A 50-item warm-up workflow runs first in each process; the time is the whole workflow.',
+    '',
+    'n8n\'s HTTP Request node has no in-flight limit: it starts every item\'s request, then awaits them all; its "batching" option only sleeps between groups. Both nodes send through n8n\'s request helper, which opens a new connection per request (the "connections" column): no keep-alive in either.',
+  ].join('\n'),
+  engine: 'How it is measured: `compileRequest` once, then `renderRequest` per item (1,024 different items, resolver per item made before timing, secrets passed as both hosts pass them), the path both hosts take, against a hand-written template literal that builds the same URL / headers / body (checked equal before timing). Time-boxed runs of 0.5 s, alternating, median of the rounds. The floor does no URL parsing, no header checks and no JSON validation; renderRequest does all three (and, for the header set, also builds the URL).',
+  memory: 'How it is measured: one GET of a binary response (application/octet-stream) in a fresh process started with --expose-gc; the baseline is the RSS after a 1 KB warm-up request and two GCs, the peak is the process\'s maximum RSS. Node-RED: the message payload is a Buffer. n8n: BinaryDataService in filesystem mode (an instance\'s default), ours with responseFormat binary, theirs with response format "file".',
+};
+
+async function main() {
+  const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(PARTS);
+  for (const w of wanted) if (!PARTS[w]) throw new Error(`unknown part "${w}": choose from ${Object.keys(PARTS).join(', ')}`);
+  if (!fs.existsSync(path.join(ROOT, 'build', 'node-red', 'package.json')) || !fs.existsSync(path.join(ROOT, 'build', 'n8n', 'package.json'))) {
+    throw new Error('build/ is missing: run `npm run build` first (npm run bench does).');
+  }
+  const ctx = {
+    n: envInt('BENCH_N', 5000),
+    rounds: envInt('BENCH_ROUNDS', 3),
+    items: envInt('BENCH_N8N_ITEMS', 5000),
+    memoryMb: envInt('BENCH_MEMORY_MB', 200),
+    log,
+  };
+  if (wanted.includes('n8n') || wanted.includes('memory')) ensureNodesBase();
+  const sizes = {
+    'node-red': `N=${ctx.n} per measurement, ${ctx.rounds} rounds`,
+    n8n: `${ctx.items} items, ${ctx.rounds} rounds`,
+    engine: `${Math.max(ctx.rounds, 3)} rounds of 0.5 s`,
+    memory: `${ctx.memoryMb} MB, 2 rounds`,
+  };
+  const m = machine();
+  log(`${m.cpus} CPUs (${m.cpuModel}), Node ${m.benchNode}; parts: ${wanted.join(', ')}`);
+  const server = await startServer();
+  ctx.server = server;
+  const all = readResults();
+  const started = Date.now();
+  try {
+    for (const name of wanted) {
+      const result = await PARTS[name].run(ctx);
+      all[name] = { at: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', sizes: sizes[name], result };
+      fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
+      fs.writeFileSync(RESULTS, JSON.stringify(all, null, 2));
+      console.log(`\n== ${PARTS[name].title} (${sizes[name]})\n${consoleTable(PARTS[name].table(result))}\n`);
+    }
+  } finally {
+    await server.stop();
+  }
+  const targetRows = wanted.flatMap((name) => PARTS[name].targets(all[name].result).map(verdict));
+  console.log(`== Targets\n${consoleTable([['measure', 'value', 'target', 'verdict'], ...targetRows]).replace(/\*\*/g, '')}\n`);
+  log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (process.env.BENCH_NO_DOCS !== '1') {
+    writeDoc(all, m);
+    log(`wrote ${path.relative(ROOT, DOC)}`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
