@@ -87,17 +87,33 @@ describe('pagination', () => {
     await new Promise((r) => setTimeout(r, 50));
   });
 
-  test('100 messages, concurrency 8: exactly one output per page each', async () => {
-    await helper.load(sendApiRequestNode, flowWith(paged({ concurrency: 8 })));
-    const got = collect(helper.getNode('out'), 300, 20000);
-    for (let i = 0; i < 100; i++) helper.getNode('req').receive({ payload: `q${i}`, i });
-    const msgs = await got;
-    const perInput = new Map<number, number>();
-    for (const m of msgs) perInput.set(m.i as number, (perInput.get(m.i as number) ?? 0) + 1);
-    expect([...perInput.values()].every((n) => n === 3)).toBe(true);
-    expect(perInput.size).toBe(100);
+  test('1,000 messages with two pages each, concurrency 8: one output per page, or one error for the message', async () => {
+    server.route = (req, res) => {
+      const u = new URL(req.url, 'http://x');
+      const id = Number(u.searchParams.get('id'));
+      if (u.pathname === '/first') return json(res, 200, { id, page: 1 }, { link: `</second?id=${id}>; rel="next"` });
+      if (id % 9 === 0) return json(res, 500, { id });
+      return json(res, 200, { id, page: 2 });
+    };
+    await helper.load(sendApiRequestNode, flowWith(requestNode({ url: `${server.url}/first?id=#id`, pagination: 'linkHeader', concurrency: '8', retries: '0' })));
+    const outputs = new Map<number, number[]>();
+    const errors = new Map<number, number>();
+    helper.getNode('out').on('input', ((msg: { id: number; payload: { id: number; page: number } }) => {
+      expect(msg.payload.id).toBe(msg.id);
+      outputs.set(msg.id, [...(outputs.get(msg.id) ?? []), msg.payload.page]);
+    }) as never);
+    helper.getNode('caught').on('input', ((msg: { id: number }) => errors.set(msg.id, (errors.get(msg.id) ?? 0) + 1)) as never);
+    for (let id = 1; id <= 1000; id++) helper.getNode('req').receive({ id });
+    const failing = Math.floor(1000 / 9);
+    await until(() => outputs.size + errors.size === 1000 && [...outputs.values()].every((p) => p.length === 2), 30000, 'every message to finish');
+    await new Promise((r) => setTimeout(r, 100)); // nothing more may arrive
+    expect(errors.size).toBe(failing);
+    expect([...errors.values()].every((n) => n === 1)).toBe(true);
+    expect([...errors.keys()].every((id) => id % 9 === 0 && !outputs.has(id))).toBe(true);
+    expect([...outputs.values()].every((pages) => pages.join() === '1,2')).toBe(true);
+    expect(server.received).toHaveLength(2000);
     expect(server.maxInFlight).toBeLessThanOrEqual(8);
-  }, 30000);
+  }, 45000);
 });
 
 test('queue overflow: past 1,000 waiting messages, a clear QUEUE_FULL error through Catch, nothing dropped silently', async () => {

@@ -58,6 +58,17 @@ describe('# roots', () => {
     delete process.env.SAR_TEST_ENV;
   });
 
+  test('#env reads the group\'s environment before the flow\'s', async () => {
+    const flow = flowWith(
+      { id: 'grp', type: 'group', z: 'tab1', nodes: ['req'], env: [{ name: 'WHERE', value: 'group', type: 'str' }] },
+      { ...requestNode({ url: `${server.url}/g`, headers: [{ key: 'x-where', value: '#env.WHERE' }, { key: 'x-node', value: '#env.NR_NODE_NAME' }] }), g: 'grp' },
+    );
+    (flow[0] as Record<string, unknown>).env = [{ name: 'WHERE', value: 'flow', type: 'str' }];
+    await sendOne(flow, {});
+    expect(server.received[0].headers['x-where']).toBe('group');
+    expect(server.received[0].headers['x-node']).toBe('call');
+  });
+
   test('msg.url, msg.method and msg.headers are not read', async () => {
     const msg = await sendOne(flowWith(requestNode({ url: `${server.url}/form` })), { url: 'http://127.0.0.1:1/evil', method: 'DELETE', headers: { 'x-evil': '1' } });
     expect(server.received[0].method).toBe('GET');
