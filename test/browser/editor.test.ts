@@ -175,7 +175,7 @@ suite('Node-RED editor in Chromium', () => {
   test('the help panel teaches the # syntax for both node types', async () => {
     const html = await (await fetch(`${red.url}/nodes`, { headers: { accept: 'text/html' } })).text();
     for (const type of ['send-api-request', 'send-api-request-secrets']) expect(html).toContain(`data-help-name="${type}"`);
-    for (const text of ['#{id}.json', '##fff', '##section', '##{x}', '#secrets.TOKEN', 'Mustache', 'msg.responseUrl', 'HTTP_STATUS']) expect(html).toContain(text);
+    for (const text of ['#{id}.json', '##fff', '##section', '##{x}', '#secrets.TOKEN', 'Mustache', 'responseUrl', 'HTTP_STATUS', 'Catch']) expect(html).toContain(text);
   });
 
   test('reopened after a reload, the config node shows its names and write-only values; unchanged, a redeploy keeps them', async () => {
