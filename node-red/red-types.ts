@@ -30,7 +30,7 @@ export interface RedNode {
   warn(text: string): void;
   log(text: string): void;
   context(): NodeContext;
-  on(event: 'input', handler: (msg: NodeMessage, send: (msgs: NodeMessage | Array<NodeMessage | null>) => void, done: (err?: Error) => void) => void): void;
+  on(event: 'input', handler: (msg: NodeMessage, send: (msgs: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void, done: (err?: Error) => void) => void): void;
   on(event: 'close', handler: (removed: boolean, done: () => void) => void): void;
 }
 

@@ -112,7 +112,7 @@ export function registerRequestNode(RED: NodeAPI): void {
       });
       const settled = task.then(
         (pages) => {
-          deliver(msg, pages, send as (msgs: Array<NodeMessage | NodeMessage[] | null>) => void);
+          deliver(msg, pages, send);
           done();
         },
         (err: unknown) => {
