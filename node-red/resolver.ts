@@ -8,12 +8,13 @@ import type { ContextStore, NodeAPI, NodeMessage, RedNode } from './red-types';
 
 export const NODE_RED_ROOTS = ['msg', 'flow', 'global', 'env', 'secrets'] as const;
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
-/** A context key for one top-level name: awkward names are quoted so Node-RED does not split them. */
+/**
+ * A context key for one top-level name. Node-RED reads `a.b` and `a[0]` in a key as a path, so a
+ * name holding `.`, `[` or `]` cannot be a top-level key: it is not found (the rest of the path is
+ * walked by the core, one segment at a time).
+ */
 function contextKey(name: string): string | undefined {
-  if (IDENTIFIER.test(name)) return name;
-  return name.includes('"') ? undefined : `["${name}"]`;
+  return name === '' || /[.[\]]/.test(name) ? undefined : name;
 }
 
 function readContext(store: ContextStore, name: PathSegment | undefined): { found: boolean; value: unknown } {

@@ -58,6 +58,21 @@ describe('# roots', () => {
     delete process.env.SAR_TEST_ENV;
   });
 
+  test('context: awkward key names and deep paths; a missing context key lists what exists', async () => {
+    await helper.load(sendApiRequestNode, flowWith(requestNode({ url: `${server.url}/c`, headers: [{ key: 'x-awkward', value: '#flow["my-key"]' }, { key: 'x-deep', value: '#global.cfg.items[1]' }] })));
+    const node = helper.getNode('req') as unknown as { context(): { flow: { set(k: string, v: unknown): void }; global: { set(k: string, v: unknown): void } } };
+    node.context().flow.set('my-key', 'awkward value');
+    node.context().global.set('cfg', { items: ['zero', 'one'] });
+    const got = collect(helper.getNode('out'), 1);
+    helper.getNode('req').receive({});
+    await got;
+    expect(server.received[0].headers['x-awkward']).toBe('awkward value');
+    expect(server.received[0].headers['x-deep']).toBe('one');
+    await helper.unload();
+    const caught = await failOne(flowWith(requestNode({ url: `${server.url}/c?r=#flow.region` })), {});
+    expect(String((caught.error as { message: string }).message)).toMatch(/flow context has no keys/);
+  });
+
   test('#env reads the group\'s environment before the flow\'s', async () => {
     const flow = flowWith(
       { id: 'grp', type: 'group', z: 'tab1', nodes: ['req'], env: [{ name: 'WHERE', value: 'group', type: 'str' }] },
@@ -245,6 +260,17 @@ describe('errors reach a Catch node with the message intact', () => {
     const caught = await failOne(flowWith(requestNode({ url: `${server.url}/#{unclosed`, timeout: 'soon' })), { payload: 'p' });
     expect((caught.error as Record<string, unknown>).code).toBe('INVALID_CONFIG');
     expect(caught.payload).toBe('p');
+  });
+});
+
+describe('host guards', () => {
+  test('the SSRF guard refuses loopback; allowed hosts refuse others', async () => {
+    const guarded = await failOne(flowWith(requestNode({ url: `${server.url}/x`, ssrfGuard: true })), { payload: 1 });
+    expect((guarded.error as { code: string }).code).toBe('BLOCKED_HOST');
+    await helper.unload();
+    const listed = await failOne(flowWith(requestNode({ url: `${server.url}/x`, allowedHosts: 'api.example.com' })), { payload: 1 });
+    expect((listed.error as { code: string }).code).toBe('BLOCKED_HOST');
+    expect(server.received).toHaveLength(0);
   });
 });
 
