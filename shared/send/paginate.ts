@@ -87,19 +87,34 @@ function isEmptyPage(body: unknown, itemsPath: PathSegment[]): boolean {
   return false;
 }
 
-/** The rel="next" target of a Link header (RFC 8288), resolved against the page's URL. */
+/**
+ * The rel="next" target of a Link header (RFC 8288), resolved against the page's URL. A linear scan,
+ * not a backtracking regex: the header comes from the server, and `<<<<…` must not stall the loop.
+ */
 export function linkNext(link: string | undefined, base: string): string | undefined {
   if (!link) return undefined;
-  for (const m of link.matchAll(/<([^>]*)>\s*((?:;\s*[^;,]+)*)/g)) {
-    const params = m[2];
-    const rel = /;\s*rel\s*=\s*"?([^";,]+)"?/i.exec(params);
-    if (rel && rel[1].toLowerCase().split(/\s+/).includes('next')) {
+  let i = 0;
+  while (i < link.length) {
+    const open = link.indexOf('<', i);
+    if (open < 0) return undefined;
+    const close = link.indexOf('>', open + 1);
+    if (close < 0) return undefined;
+    // The link's parameters run to the next comma outside quotes (a title may hold commas).
+    let end = close + 1;
+    let quoted = false;
+    while (end < link.length && (quoted || link[end] !== ',')) {
+      if (link[end] === '"') quoted = !quoted;
+      end++;
+    }
+    const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))/i.exec(link.slice(close + 1, end));
+    if (rel && (rel[1] ?? rel[2]).toLowerCase().split(/\s+/).includes('next')) {
       try {
-        return new URL(m[1], base).href;
+        return new URL(link.slice(open + 1, close).trim(), base).href;
       } catch {
         return undefined;
       }
     }
+    i = end + 1;
   }
   return undefined;
 }

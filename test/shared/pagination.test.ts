@@ -3,7 +3,7 @@
  * local servers: next URL with #response, page parameter, Link header, stop rules, maxPages, page
  * interval, merged output, and credentials dropped when a next page leaves the origin.
  */
-import { compileNode, createPlainResolver, executeRequest, outputsFor, SendApiRequestError, type ApiResponse, type RequestConfig } from '../../shared';
+import { compileNode, createPlainResolver, executeRequest, linkNext, outputsFor, SendApiRequestError, type ApiResponse, type RequestConfig } from '../../shared';
 import { createAxiosTransport, type AxiosTransport } from '../../shared/transports/axios';
 import { timerSleep } from '../../shared/transports/timer-sleep';
 import { startMisbehavingServer, type MisbehavingServer } from '../support/misbehaving-server';
@@ -129,6 +129,27 @@ test('a first page that already meets the stop rule is still the one output (eve
 test('Link header rel="next" (relative targets resolved): 3 pages', async () => {
   const { pages } = await run({ url: api.url('/linked') }, { pagination: 'linkHeader' });
   expect(pages.map((p) => p.body)).toEqual([[1], [2], [3]]);
+});
+
+test.each<[string, string | undefined]>([
+  ['<https://api.test/p?page=2>; rel="next", <https://api.test/p?page=9>; rel="last"', 'https://api.test/p?page=2'],
+  ['<https://api.test/p?page=1>; rel="prev", </p?page=3>; REL=NEXT', 'https://api.test/p?page=3'],
+  ['<https://api.test/n>; title="a, b; c"; rel="next last"', 'https://api.test/n'],
+  ['<https://api.test/x,y>; rel="next"', 'https://api.test/x,y'],
+  ['<https://api.test/p>; rel="prev nextish"', undefined],
+  ['<https://api.test/p>; rel="last"', undefined],
+  ['garbage', undefined],
+  ['<http://[bad>; rel=next', undefined],
+])('Link header %j: next is %j', (header, next) => {
+  expect(linkNext(header, 'https://api.test/p?page=1')).toBe(next);
+});
+
+test('a hostile Link header (16 kB of "<", the most Node accepts) is parsed in linear time', () => {
+  for (const header of ['<'.repeat(16000), `${'<'.repeat(16000)}>; rel=next`, `<a>${'; rel'.repeat(3000)}`, `<a>;${' '.repeat(16000)}x`]) {
+    const start = Date.now();
+    linkNext(header, 'https://api.test/');
+    expect(Date.now() - start).toBeLessThan(100);
+  }
 });
 
 test('stopWhen emptyBody with a next URL: stops at the first page whose items are empty', async () => {
