@@ -191,6 +191,21 @@ describe('secrets from the config node', () => {
     expect(names.text).not.toContain(OTHER);
   });
 
+  test('deployed with only the JSON credential: every JSON name is usable and listed by name', async () => {
+    const flow = flowWith(
+      { id: 'json-keys', type: 'send-api-request-secrets', name: 'from admin API' },
+      requestNode({ url: `${server.url}/j`, secrets: 'json-keys', headers: [{ key: 'x-one', value: '#secrets.ONE' }, { key: 'x-two', value: '#secrets.TWO' }] }),
+    );
+    await sendOne(flow, {}, { 'json-keys': { secrets: JSON.stringify({ ONE: 'first-value-1', TWO: 'second-value-2' }) } });
+    expect(server.received[0].headers['x-one']).toBe('first-value-1');
+    expect(server.received[0].headers['x-two']).toBe('second-value-2');
+    const names = await helper.request().get('/send-api-request-secrets/json-keys/names');
+    expect(names.body).toEqual({ names: ['ONE', 'TWO'] });
+    expect(names.text).not.toMatch(/first-value|second-value/);
+    const missing = await helper.request().get('/send-api-request-secrets/nope/names');
+    expect(missing.status).toBe(404);
+  });
+
   test('an error response echoing a secret reaches Catch masked', async () => {
     server.route = (req, res) => json(res, 500, { echo: req.headers.authorization, url: req.url });
     const caught = await failOne(secretsFlow(), { payload: 'x' }, secretCreds);
