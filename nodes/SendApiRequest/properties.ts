@@ -66,11 +66,15 @@ const METHOD_DEFAULT = MAIN_FIELDS.method.default;
 const BODY_MODE_DEFAULT = MAIN_FIELDS.bodyMode.default;
 const BODY_ENCODING_DEFAULT = MAIN_FIELDS.bodyEncoding.default;
 
+export const VARIABLES_HELP =
+  'Insert values with #: #field or #json.field (this item), #steps["Node name"].field, #secrets.NAME (Secret Keys credential), #binary.property (a file, in multipart), #env.NAME. n8n {{ }} expressions work beside them. Write ## for a literal #.';
+
 export const BINARY_HELP =
   'Sends the input item\'s binary property named in Options → Binary property (default "data"), with its MIME type unless Content Type is set.';
 
 export function nodeProperties(): INodeProperties[] {
   return [
+    { displayName: VARIABLES_HELP, name: 'variablesNotice', type: 'notice', default: '' },
     {
       displayName: MAIN_FIELDS.url.label,
       name: 'url',
