@@ -69,6 +69,9 @@ function plainHeaders(headers: unknown): Record<string, string | string[]> {
   return out;
 }
 
+/** Node's timers hold at most 2^31 - 1 ms (about 24.8 days); a longer one would fire after 1 ms. */
+const MAX_TIMER_MS = 2147483647;
+
 export function createAxiosTransport(options: AxiosTransportOptions = {}): AxiosTransport {
   const keepAlive = options.keepAlive ?? true;
   const lookup = options.ssrfGuard ? guardedLookup() : undefined;
@@ -131,7 +134,7 @@ export function createAxiosTransport(options: AxiosTransportOptions = {}): Axios
     const timer = req.timeout > 0 ? setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, req.timeout) : undefined;
+    }, Math.min(req.timeout, MAX_TIMER_MS)) : undefined;
     const onAbort = () => controller.abort();
     if (req.signal?.aborted) controller.abort();
     else req.signal?.addEventListener('abort', onAbort, { once: true });

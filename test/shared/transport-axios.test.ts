@@ -133,6 +133,24 @@ describe('connections and headers', () => {
     }
   });
 
+  test('a timeout beyond Node\'s timer range (3e9 ms) does not fire at once; neither does such a sleep', async () => {
+    const transport = createAxiosTransport();
+    try {
+      const res = await transport({ ...request(server.url('/slow?bytes=2&interval=100')), timeout: 3e9 });
+      expect(res.body.toString()).toBe('zz');
+    } finally {
+      transport.destroy();
+    }
+    const controller = new AbortController();
+    let state = 'pending';
+    const sleeping = timerSleep(3e9, controller.signal).then(() => (state = 'resolved'), () => (state = 'rejected'));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(state).toBe('pending');
+    controller.abort();
+    await sleeping;
+    expect(state).toBe('rejected');
+  });
+
   test('timeout 0 means no timeout (a 300 ms answer arrives)', async () => {
     const transport = createAxiosTransport();
     try {
