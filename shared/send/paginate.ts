@@ -7,6 +7,7 @@ import type { ParsedTemplate, PathSegment, VariableResolver } from '../template/
 import type { PreparedRequest } from '../request/types';
 import { leavesOrigin, stripCredentials } from './redirect';
 import { headerValue } from './response';
+import { MAX_SLEEP_MS } from './retry';
 import { sendRequest, type ApiResponse, type SendOptions } from './send';
 
 export type PaginationSettings = Pick<NodeOptions,
@@ -150,7 +151,7 @@ function renderNextUrl(template: ParsedTemplate, resolver: VariableResolver): st
 /** The wait between pages; the host's sleep rejects on abort, which is an ABORTED error like any other. */
 async function pause(ms: number, send: SendOptions): Promise<void> {
   try {
-    await send.sleep(ms, send.signal);
+    await send.sleep(Math.min(ms, MAX_SLEEP_MS), send.signal);
   } catch {
     throw new SendApiRequestError('ABORTED', 'The request was cancelled while waiting for the next page.', {
       hint: 'The request was cancelled, for example because the flow was redeployed or the workflow stopped.',

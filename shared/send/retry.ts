@@ -24,3 +24,6 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
 }
+
+/** The longest wait a host's timer-based sleep can hold (2^31 - 1 ms); longer ones fire at once in Node. */
+export const MAX_SLEEP_MS = 2147483647;

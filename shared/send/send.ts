@@ -6,7 +6,7 @@ import type { HttpMethod, PreparedRequest, RequestBody } from '../request/types'
 import { DEFAULT_OPTIONS, type NodeOptions } from '../options';
 import { isRedirect, leavesOrigin, methodAfterRedirect, stripCredentials, withoutBodyHeaders } from './redirect';
 import { excerpt, headerValue, parseBody } from './response';
-import { RETRY_STATUS, backoffDelay, methodMayRetry, parseRetryAfter } from './retry';
+import { MAX_SLEEP_MS, RETRY_STATUS, backoffDelay, methodMayRetry, parseRetryAfter } from './retry';
 import { TransportError, classifyTransportError, type Sleep, type Transport, type TransportResponse } from './transport';
 
 export interface ApiResponse {
@@ -240,7 +240,7 @@ async function wait(delayMs: number, reason: string, attempt: number, maxAttempt
   o.onProgress?.({ type: 'retry', attempt: attempt + 1, maxAttempts, delayMs, reason });
   let aborted = false;
   try {
-    await o.sleep(delayMs, o.signal);
+    await o.sleep(Math.min(delayMs, MAX_SLEEP_MS), o.signal);
   } catch {
     // A sleep only fails when it is cancelled.
     aborted = true;

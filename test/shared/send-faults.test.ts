@@ -93,6 +93,17 @@ describe('retries', () => {
     expect(ms).toBeLessThan(300 + 1000);
   });
 
+  test('a Retry-After beyond the timer range is handed to the host\'s sleep as at most 2^31 - 1 ms', async () => {
+    const asked: number[] = [];
+    const res = await send(get(plain.url('/retry-after?times=1&seconds=10000000&key=ra-huge')), {
+      retries: 1,
+      retryMaxDelay: 1e10,
+      sleep: async (ms) => void asked.push(ms),
+    });
+    expect(res.statusCode).toBe(200);
+    expect(asked).toEqual([2147483647]);
+  });
+
   test('429 on every attempt: HTTP_STATUS 429 after retries + 1 = 2 attempts', async () => {
     const { error } = await failure(() => send(get(plain.url('/retry-after?times=9&seconds=0&key=ra-x')), { retries: 1 }));
     expect(error.code).toBe('HTTP_STATUS');
