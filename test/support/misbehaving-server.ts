@@ -25,6 +25,7 @@
  *   /redirect-loop                302 to itself, forever
  *   /redirect?to=URL[&status=302] a redirect to URL (another origin, https→http, …)
  *   /gzip-bomb?mb=N               gzip, ~N MiB of zeros decompressed, tens of kB on the wire
+ *   /bad-gzip                     says gzip, sends bytes that are not gzip
  *   /big?bytes=N                  N bytes of "a" (text/plain, with content-length)
  *   /invalid-json                 application/json whose body does not parse
  *   /wrong-length?declared=N&actual=M
@@ -190,6 +191,11 @@ export async function startMisbehavingServer(options: ServerOptions = {}): Promi
       const bomb = gzipBomb(num(rec.query, 'mb', 50));
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-encoding': 'gzip', 'content-length': bomb.length });
       res.end(bomb);
+    },
+    '/bad-gzip': (_req, res) => {
+      const junk = Buffer.from('this is not gzip data at all');
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': junk.length });
+      res.end(junk);
     },
     '/big': (_req, res, rec) => {
       const body = Buffer.alloc(num(rec.query, 'bytes', 1024), 'a');
