@@ -27,10 +27,10 @@ function scriptJson(value) {
 }
 
 /**
- * Bundles a compiled CommonJS module and the relative modules it requires into one expression
- * that evaluates to the entry's exports. Only files under dist/shared are allowed in.
+ * Bundles compiled CommonJS modules and the relative modules they require into one expression that
+ * evaluates to `{ <name>: exports of that entry }`. Only files under dist/shared are allowed in.
  */
-function bundle(entry) {
+function bundle(entries) {
   const modules = new Map();
   const visit = (file) => {
     if (modules.has(file)) return;
@@ -46,10 +46,11 @@ function bundle(entry) {
       visit(dep);
     }
   };
-  visit(entry);
+  for (const file of Object.values(entries)) visit(file);
   const defs = [...modules].map(([file, { source, deps }]) =>
     `${JSON.stringify(path.relative(distShared, file))}: [${scriptJson(deps)}, function (require, module, exports) {\n${source.replace(/<\/script/gi, '<\\/script')}\n}]`,
   );
+  const exported = Object.entries(entries).map(([name, file]) => `${JSON.stringify(name)}: load(${JSON.stringify(path.relative(distShared, file))})`);
   return `(function () {
   var defs = {${defs.join(',\n')}};
   var cache = {};
@@ -60,7 +61,7 @@ function bundle(entry) {
     def[1](function (spec) { return load(def[0][spec]); }, module, module.exports);
     return module.exports;
   }
-  return load(${JSON.stringify(path.relative(distShared, entry))});
+  return {${exported.join(', ')}};
 })()`;
 }
 
@@ -105,7 +106,7 @@ async function render() {
   const html = page({
     ...data,
     formJson: scriptJson({ options: data.options, main: data.main }),
-    curlBundle: bundle(path.join(distShared, 'request', 'curl.js')),
+    coreBundle: bundle({ curl: path.join(distShared, 'request', 'curl.js'), template: path.join(distShared, 'template', 'parse.js') }),
     requestEditor: fs.readFileSync(path.join(templates, 'request-editor.js'), 'utf8'),
     secretsEditor: fs.readFileSync(path.join(templates, 'secrets-editor.js'), 'utf8'),
   });

@@ -1,5 +1,5 @@
   // ---- The request node's dialog (inlined into send-api-request.html by the build; FORM and
-  // ---- SendApiRequestCurl come from the build, see scripts/build-node-red-editor.js).
+  // ---- SendApiRequestCore come from the build, see scripts/build-node-red-editor.js).
 
   /** Validator for a number option: Node-RED shows the returned text beside the node when invalid. */
   function numberValidator(field) {
@@ -12,11 +12,35 @@
     };
   }
 
-  function rowsValidator(label) {
+  /** The core's own parse of a `#` template: the problem (as the node would report it), or undefined. */
+  function templateProblem(text, field) {
+    try {
+      SendApiRequestCore.template.parseTemplate(String(text), { field: field });
+      return undefined;
+    } catch (e) {
+      return e.message;
+    }
+  }
+
+  function templateValidator(field, required) {
+    return function (value, opts) {
+      if (required && (typeof value !== 'string' || value.trim() === '')) return opts ? FORM.main[field].label + ': write the URL to call' : false;
+      var problem = templateProblem(value === undefined ? '' : value, field);
+      return problem === undefined ? true : opts ? problem : false;
+    };
+  }
+
+  function rowsValidator(field) {
     return function (rows, opts) {
       if (rows === undefined) return true;
-      var ok = Array.isArray(rows) && rows.every(function (r) { return r && typeof r.key === 'string' && typeof r.value === 'string'; });
-      return ok || (opts ? label + ': rows of key and value' : false);
+      if (!Array.isArray(rows) || !rows.every(function (r) { return r && typeof r.key === 'string' && typeof r.value === 'string'; })) {
+        return opts ? FORM.main[field].label + ': rows of key and value' : false;
+      }
+      for (var i = 0; i < rows.length; i++) {
+        var problem = templateProblem(rows[i].key, field + '[' + i + '].key') || templateProblem(rows[i].value, field + '[' + i + '].value');
+        if (problem !== undefined) return opts ? problem : false;
+      }
+      return true;
     };
   }
 
@@ -24,27 +48,22 @@
     var defaults = {
       name: { value: '' },
       method: { value: FORM.main.method.default },
-      url: {
-        value: '',
-        required: true,
-        validate: function (v, opts) {
-          return (typeof v === 'string' && v.trim() !== '') || (opts ? FORM.main.url.label + ': write the URL to call' : false);
-        },
-      },
-      query: { value: [], validate: rowsValidator(FORM.main.query.label) },
-      headers: { value: [], validate: rowsValidator(FORM.main.headers.label) },
+      url: { value: '', required: true, validate: templateValidator('url', true) },
+      query: { value: [], validate: rowsValidator('query') },
+      headers: { value: [], validate: rowsValidator('headers') },
       bodyMode: { value: FORM.main.bodyMode.default },
       bodyEncoding: { value: FORM.main.bodyEncoding.default },
-      fields: { value: [], validate: rowsValidator(FORM.main.fields.label) },
-      rawBody: { value: '' },
+      fields: { value: [], validate: rowsValidator('fields') },
+      rawBody: { value: '', validate: templateValidator('rawBody', false) },
       contentType: { value: '' },
-      binarySource: { value: FORM.main.binarySource.default },
+      binarySource: { value: FORM.main.binarySource.default, validate: templateValidator('binarySource', false) },
       secrets: { value: '', type: 'send-api-request-secrets', required: false },
       tls: { value: '', type: 'tls-config', required: false },
     };
     FORM.options.forEach(function (field) {
       var def = { value: field.default };
       if (field.type === 'number') def.validate = numberValidator(field);
+      if (field.type === 'template') def.validate = templateValidator(field.name, false);
       defaults[field.name] = def;
     });
     return defaults;
@@ -131,7 +150,7 @@
     $('#send-api-request-curl-apply').on('click', function () {
       var config;
       try {
-        config = SendApiRequestCurl.parseCurl($('#send-api-request-curl-input').val());
+        config = SendApiRequestCore.curl.parseCurl($('#send-api-request-curl-input').val());
       } catch (e) {
         error.text(e.message + (e.hint ? '\n' + e.hint : ''));
         return;

@@ -316,9 +316,31 @@ suite('Node-RED editor in Chromium', () => {
     await page.locator('#node-input-pagination').selectOption('off');
     await stopCodes.waitFor({ state: 'hidden' }); // its controller is hidden too
     await page.locator('#node-input-timeout').fill('5000');
+    await page.locator('#node-input-retries').fill('-1');
     await page.locator('#node-input-neverError').check();
     await saveRequestDialog();
-    const saved = await editorNode(page, await nodeId(page, 'send-api-request'));
-    expect(saved).toMatchObject({ timeout: 5000, neverError: true, retries: 2, pagination: 'off', method: 'POST' });
+    const id = await nodeId(page, 'send-api-request');
+    expect(await editorNode(page, id)).toMatchObject({ timeout: 5000, neverError: true, retries: -1, pagination: 'off', method: 'POST' });
+    expect(await validation(id)).toEqual(['Retries: at least 0']);
+
+    // The core's template parser checks the fields in the editor: an unclosed #{ is flagged before deploy.
+    await openRequestDialog();
+    await page.locator('#red-ui-tab-send-api-request-tab-options').click();
+    await page.locator('#node-input-retries').fill('3');
+    await page.locator('#red-ui-tab-send-api-request-tab-request').click();
+    await page.locator('#node-input-url').fill(`${api.url}/#{unclosed`);
+    await saveRequestDialog();
+    expect(await validation(id)).toEqual([expect.stringMatching(/^Invalid variable in url at character \d+: .*/)]);
+    expect(await editorNode(page, id)).toMatchObject({ retries: 3 });
   }, 60000);
+
+  /** The problems Node-RED's editor shows for a node (its validators' messages). */
+  async function validation(id: string): Promise<string[]> {
+    return editor.page.evaluate((nid) => {
+      const { RED } = globalThis as unknown as { RED: { nodes: { node(id: string): { validationErrors?: string[] } }; editor: { validateNode(n: unknown): void } } };
+      const n = RED.nodes.node(nid);
+      RED.editor.validateNode(n);
+      return n.validationErrors ?? [];
+    }, id);
+  }
 });
