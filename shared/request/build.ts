@@ -44,11 +44,19 @@ export function isJsonContentType(contentType: string | undefined): boolean {
   return base === '' || base === 'application/json' || base.endsWith('+json');
 }
 
+/** A saved text property as text: numbers as typed, missing as '' (an imported flow may hold either). */
+function textProperty(value: unknown): string {
+  return typeof value === 'string' ? value : value == null ? '' : String(value);
+}
+
 function compileRows(rows: Array<{ key?: unknown; value?: unknown }> | undefined, prefix: string, expressions: boolean): CompiledRow[] {
   const out: CompiledRow[] = [];
+  if (rows != null && !Array.isArray(rows)) {
+    throw new SendApiRequestError('INVALID_CONFIG', `${prefix} must be a list of { key, value } rows.`, { field: prefix, hint: 'Re-enter the rows in the node\'s form; the saved configuration has another shape.' });
+  }
   (rows ?? []).forEach((row, index) => {
-    const key = typeof row?.key === 'string' ? row.key : row?.key == null ? '' : String(row.key);
-    const value = typeof row?.value === 'string' ? row.value : row?.value == null ? '' : String(row.value);
+    const key = textProperty(row?.key);
+    const value = textProperty(row?.value);
     if (key === '' && value === '') return; // empty rows are skipped (SPEC §1)
     const field = `${prefix}[${index}]`;
     out.push({ key: parseTemplate(key, { field, expressions }), value: parseTemplate(value, { field, expressions }), index });
@@ -67,14 +75,14 @@ function compileBody(body: RequestConfig['body'], expressions: boolean): Compile
       return { mode: 'fields', encoding, fields: compileRows(body.fields, 'body.fields', expressions) };
     }
     case 'raw': {
-      const contentType = (body.contentType ?? '').trim();
+      const contentType = textProperty(body.contentType).trim();
       checkHeaderValue(contentType, 'body.contentType', 'The content type');
-      return { mode: 'raw', raw: parseTemplate(body.raw ?? '', { field: 'body.raw', expressions }), contentType, json: isJsonContentType(contentType) };
+      return { mode: 'raw', raw: parseTemplate(textProperty(body.raw), { field: 'body.raw', expressions }), contentType, json: isJsonContentType(contentType) };
     }
     case 'binary': {
-      const contentType = (body.contentType ?? '').trim();
+      const contentType = textProperty(body.contentType).trim();
       checkHeaderValue(contentType, 'body.contentType', 'The content type');
-      const source = parseTemplate(body.source ?? '', { field: 'body.source', expressions });
+      const source = parseTemplate(textProperty(body.source), { field: 'body.source', expressions });
       if (!source.single) {
         throw new SendApiRequestError('INVALID_CONFIG', 'The binary body source must be exactly one variable, like #payload.', { field: 'body.source' });
       }
@@ -104,7 +112,7 @@ export function compileRequest(config: RequestConfig, options: CompileOptions = 
   }
   return {
     method: normalizeMethod(config.method),
-    url: parseTemplate(typeof config.url === 'string' ? config.url : '', { field: 'url', expressions }),
+    url: parseTemplate(textProperty(config.url), { field: 'url', expressions }),
     query: compileRows(config.query, 'query', expressions),
     headers: compileRows(config.headers, 'headers', expressions),
     body: compileBody(config.body, expressions),

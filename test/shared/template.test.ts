@@ -399,6 +399,23 @@ describe('body modes', () => {
     expect(ok.headers['content-type']).toBe('image/png');
   });
 
+  test('a saved configuration of another shape is INVALID_CONFIG naming the property, not a TypeError', () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ headers: {} }, 'headers'],
+      [{ query: 'a=b' }, 'query'],
+      [{ body: { mode: 'fields', fields: {} } }, 'body.fields'],
+    ];
+    for (const [bad, field] of cases) {
+      const err = errorOf(() => buildRequest({ url: 'https://api.test/', method: 'GET', ...bad } as RequestConfig, vars()));
+      expect(err).toMatchObject({ code: 'INVALID_CONFIG', field });
+    }
+    // Numbers where text is saved are taken as the text typed.
+    const r = buildRequest({ url: 'https://api.test/', method: 'POST', headers: [{ key: 'X-N', value: 5 }], body: { mode: 'raw', raw: 42, contentType: 7 } } as never, vars());
+    expect(r.headers['X-N']).toBe('5');
+    expect(r.body).toBe('42');
+    expect(r.headers['content-type']).toBe('7');
+  });
+
   test('unknown method, body mode or encoding: INVALID_CONFIG naming the field', () => {
     expect(errorOf(() => buildRequest({ url: 'https://api.test/', method: 'FETCH' }, vars())).field).toBe('method');
     expect(errorOf(() => buildRequest({ url: 'https://api.test/', method: 'POST', body: { mode: 'xml' } as never }, vars())).field).toBe('body.mode');
