@@ -39,10 +39,22 @@ function ipv4Parts(ip: string): number[] | undefined {
 }
 
 /** True for loopback, private, link-local, unspecified, CGNAT and unique-local addresses. */
+/**
+ * The IPv4 address inside an IPv4-mapped (::ffff:), IPv4-compatible (::) or NAT64 (64:ff9b::) IPv6
+ * address, dotted or in hex as URLs write it (`[::ffff:127.0.0.1]` becomes `[::ffff:7f00:1]`).
+ */
+function embeddedIpv4(ip: string): string | undefined {
+  const m = /^(?:::ffff:|64:ff9b::|::)(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/.exec(ip);
+  if (!m) return undefined;
+  if (m[1]) return m[1];
+  const hi = parseInt(m[2], 16);
+  const lo = parseInt(m[3], 16);
+  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+}
+
 export function isPrivateAddress(address: string): boolean {
   let ip = address.toLowerCase().replace(/^\[|\]$/g, '');
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(ip);
-  if (mapped) ip = mapped[1];
+  ip = embeddedIpv4(ip) ?? ip;
   const v4 = ipv4Parts(ip);
   if (v4) {
     const [a, b] = v4;

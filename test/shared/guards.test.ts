@@ -44,17 +44,17 @@ describe('allowed hosts', () => {
 
 describe('SSRF guard (URL level)', () => {
   test.each(['127.0.0.1', '127.8.9.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1',
-    '::1', '::', 'fe80::1', 'fc00::1', 'fd12:3456::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '[::1]'])('%s is private', (ip) => {
+    '::1', '::', 'fe80::1', 'fc00::1', 'fd12:3456::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '[::1]', '::7f00:1', '::127.0.0.1', '64:ff9b::7f00:1', '64:ff9b::10.0.0.1', '::ffff:a9fe:a9fe'])('%s is private', (ip) => {
     expect(isPrivateAddress(ip)).toBe(true);
   });
 
-  test.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '192.169.0.1', '100.128.0.1', '2001:4860:4860::8888', 'example.com'])('%s is not private', (ip) => {
+  test.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '192.169.0.1', '100.128.0.1', '2001:4860:4860::8888', 'example.com', '64:ff9b::808:808', '::ffff:8.8.8.8'])('%s is not private', (ip) => {
     expect(isPrivateAddress(ip)).toBe(false);
   });
 
   test.each([
     'http://127.0.0.1/', 'http://localhost:8080/', 'http://LOCALHOST/', 'http://a.localhost/', 'http://localhost./',
-    'http://2130706433/', 'http://0x7f.1/', 'http://127.1/', 'http://[::1]/', 'http://[::ffff:127.0.0.1]/', 'http://169.254.169.254/latest/meta-data/',
+    'http://2130706433/', 'http://0x7f.1/', 'http://127.1/', 'http://[::1]/', 'http://[::ffff:127.0.0.1]/', 'http://[::127.0.0.1]/', 'http://[64:ff9b::127.0.0.1]/', 'http://169.254.169.254/latest/meta-data/',
   ])('%s is refused with BLOCKED_HOST', (url) => {
     expect(codeOf(() => checkSsrfUrl(new URL(url)))).toEqual({ code: 'BLOCKED_HOST', field: 'options.ssrfGuard' });
   });
