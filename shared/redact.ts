@@ -64,7 +64,11 @@ export function createRedactor(secretValues: Iterable<string> | Record<string, s
     const values = Symbol.iterator in Object(secretValues)
       ? [...(secretValues as Iterable<string>)]
       : Object.values(secretValues as Record<string, string>);
-    for (const v of values) if (typeof v === 'string' && v.length > 0) all.push(v);
+    // A secret saved as a number (a JSON credential, a caller of the core API) is inserted as its text: mask that.
+    for (const v of values as unknown[]) {
+      const text = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : '';
+      if (text.length > 0) all.push(text);
+    }
   }
   // Built on first use: a redactor is made for every request, and most requests never mask anything.
   let textPattern: RegExp | undefined | null = null;

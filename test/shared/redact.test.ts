@@ -62,6 +62,11 @@ describe('createRedactor', () => {
     expect(odd.url(`https://api.test/${encodeURIComponent('ab\uFFFDcd')}`)).toBe(`https://api.test/${MASK}`);
   });
 
+  test('a secret given as a number is masked as its text', () => {
+    const numeric = createRedactor({ PIN: 987654 as unknown as string });
+    expect(numeric.text('pin 987654')).toBe(`pin ${MASK}`);
+  });
+
   test('property: no secret of 4+ characters survives text(), in any of its encoded forms', () => {
     fc.assert(fc.property(fc.string({ minLength: 4, maxLength: 20, unit: 'binary' }), fc.string(), fc.string(), (s, a, b) => {
       const red = createRedactor([s]);
