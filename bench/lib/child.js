@@ -45,7 +45,8 @@ function runChild(script, job, { timeoutMs = 300000, execArgv = [], env = {} } =
     child.on('message', (m) => {
       if (m && m.type === 'result') result = m.result;
     });
-    child.once('exit', (code) => {
+    // 'close', not 'exit': 'exit' can come before the IPC message has been read.
+    child.once('close', (code) => {
       clearTimeout(timer);
       if (result !== undefined) resolve(result);
       else reject(new Error(`${path.basename(script)} exited with code ${code} without a result`));

@@ -20,7 +20,14 @@ async function run({ server, rounds, items, log }) {
       const order = r % 2 === 0 ? ['ours', 'theirs'] : ['theirs', 'ours'];
       for (const contender of order) {
         await server.reset();
-        const result = await runChild(path.join(__dirname, '..', 'n8n', 'worker.js'), { contender, mode: mode.id, items, warmup, url: server.url }, { timeoutMs: 600000 });
+        let result;
+        try {
+          result = await runChild(path.join(__dirname, '..', 'n8n', 'worker.js'), { contender, mode: mode.id, items, warmup, url: server.url }, { timeoutMs: 600000 });
+        } catch (err) {
+          (samples[`${contender}@${mode.id}`] ??= []).push({ perSecond: NaN, error: err.message });
+          log(`n8n round ${r + 1}/${rounds} ${mode.id} ${contender}: FAILED ${err.message}`);
+          continue;
+        }
         const stats = await server.stats();
         (samples[`${contender}@${mode.id}`] ??= []).push({ ...result, connections: stats.connections - warmup });
         log(`n8n round ${r + 1}/${rounds} ${mode.id} ${contender}: ${fmt(result.perSecond)} items/s`);
@@ -35,6 +42,7 @@ async function run({ server, rounds, items, log }) {
       peakRssMb: median(list.map((s) => s.peakRssMb)),
       connections: median(list.map((s) => s.connections)),
       rounds: list.map((s) => Math.round(s.perSecond)),
+      error: list.find((s) => s.error)?.error,
     };
   }
   return { items, rounds, nodesBase: `${base.version} (${path.relative(path.join(__dirname, '..', '..'), base.dir)})`, summary };

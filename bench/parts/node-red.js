@@ -14,6 +14,9 @@ const CONTENDERS = [
   { id: 'axios', label: 'raw axios', script: 'raw/worker.js' },
   { id: 'http', label: 'raw node:http', script: 'raw/worker.js' },
   { id: 'undici', label: 'raw undici request', script: 'raw/worker.js' },
+  // Diagnostics at C=16: the core's path without Node-RED, with the shipped transport and a prototype.
+  { id: 'core-axios', label: 'core + axios transport (no Node-RED)', script: 'raw/worker.js', only: [16] },
+  { id: 'core-undici', label: 'core + undici prototype transport (no Node-RED)', script: 'raw/worker.js', only: [16] },
 ];
 const CONCURRENCY = [1, 16, 64];
 
@@ -22,12 +25,20 @@ async function run({ server, rounds, n, log }) {
   const samples = {};
   for (let r = 0; r < rounds; r++) {
     for (const concurrency of CONCURRENCY) {
-      const order = CONTENDERS.map((_, i) => CONTENDERS[(i + r) % CONTENDERS.length]);
+      const order = CONTENDERS.map((_, i) => CONTENDERS[(i + r) % CONTENDERS.length]).filter((c) => !c.only || c.only.includes(concurrency));
       for (const c of order) {
         await server.reset();
-        const result = await runChild(path.join(__dirname, '..', c.script), { contender: c.id, concurrency, n, warmup, url: server.url });
-        const stats = await server.stats();
         const key = `${c.id}@${concurrency}`;
+        let result;
+        try {
+          result = await runChild(path.join(__dirname, '..', c.script), { contender: c.id, concurrency, n, warmup, url: server.url });
+        } catch (err) {
+          // One broken measurement is reported, not fatal to the run.
+          (samples[key] ??= []).push({ perSecond: NaN, failed: n, firstError: err.message });
+          log(`node-red round ${r + 1}/${rounds} C=${concurrency} ${c.id}: FAILED ${err.message}`);
+          continue;
+        }
+        const stats = await server.stats();
         (samples[key] ??= []).push({ ...result, connections: stats.connections });
         log(`node-red round ${r + 1}/${rounds} C=${concurrency} ${c.id}: ${fmt(result.perSecond)} req/s${result.failed ? ` (${result.failed} failed: ${result.firstError})` : ''}`);
       }
@@ -55,6 +66,8 @@ function targets(res) {
     { what: 'Node-RED C=16: Send API Request / core http request (keep-alive on), req/s', ratio: ratio(get('ours', 16), get('core-ka', 16)), target: 1.5 },
     { what: 'Node-RED C=16: Send API Request / raw axios, req/s', ratio: ratio(get('ours', 16), get('axios', 16)), target: 0.8 },
     { what: 'Node-RED C=16: Send API Request / raw undici request (the ceiling), req/s', ratio: ratio(get('ours', 16), get('undici', 16)), target: undefined },
+    { what: 'C=16, no host: core + undici prototype transport / raw undici request, req/s', ratio: ratio(get('core-undici', 16), get('undici', 16)), target: 0.6 },
+    { what: 'C=16, no host: core + undici prototype / core + axios transport, req/s', ratio: ratio(get('core-undici', 16), get('core-axios', 16)), target: undefined },
   ];
 }
 

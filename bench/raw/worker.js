@@ -1,6 +1,7 @@
 /**
  * One raw-client measurement in its own process (no Node-RED): `axios` (a keep-alive agent),
- * `http` (node:http with a keep-alive agent) or `undici` (undici.request, its keep-alive pool).
+ * `http` (node:http with a keep-alive agent) or `undici` (undici.request, its keep-alive pool); and
+ * the core without a host: `core-axios` (the shipped transport), `core-undici` (a prototype).
  * The same GET /items/<id> as the Node-RED contenders, answer parsed as JSON and checked.
  */
 'use strict';
@@ -49,6 +50,21 @@ function client(contender, base) {
       const res = await request(`${base}/items/${i}`, { headers });
       if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
       check(await res.body.json(), i);
+    };
+  }
+  if (contender === 'core-axios' || contender === 'core-undici') {
+    // The core's one path (compileNode once, executeRequest per request), as the Node-RED node takes
+    // it, without Node-RED: with the shipped axios transport, or the undici prototype.
+    const core = require('../../dist/shared/index.js');
+    const transport = contender === 'core-axios'
+      ? require('../../dist/shared/transports/axios.js').createAxiosTransport()
+      : require('./undici-transport').createUndiciTransport();
+    const { timerSleep } = require('../../dist/shared/transports/timer-sleep.js');
+    const compiled = core.compileNode({ method: 'GET', url: `${base}/items/#payload.id`, headers: [{ key: 'Accept', value: 'application/json' }] }, {});
+    return async (i) => {
+      const [page] = await core.executeRequest(compiled, core.createPlainResolver({ values: { payload: { id: i } } }), {}, { transport, sleep: timerSleep });
+      if (page.statusCode !== 200) throw new Error(`status ${page.statusCode}`);
+      check(page.body, i);
     };
   }
   throw new Error(`unknown raw client ${contender}`);

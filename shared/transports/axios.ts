@@ -7,6 +7,8 @@ import * as dns from 'node:dns';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
+import type { EventEmitter } from 'node:events';
+import type { Readable } from 'node:stream';
 import { blockedAddress, isPrivateAddress } from '../hosts';
 import { TunnelAgent } from './proxy-tunnel';
 import { TransportError, classifyTransportError, type Transport, type TransportRequest, type TransportResponse } from '../send/transport';
@@ -57,6 +59,59 @@ function guardedLookup(): LookupFunction {
       return callback(null, list[0].address, list[0].family);
     });
   }) as LookupFunction;
+}
+
+/**
+ * A response stream into one Buffer: allocated once from Content-Length when the server gives it (a
+ * compressed body outgrows it and falls back to chunks), checked against the size limit as it arrives.
+ * A stream that ends early is the same 'broke off' error axios gives for a buffered body.
+ */
+async function readBody(stream: Readable, contentLength: unknown, limit: number, signal: AbortSignal, request?: EventEmitter): Promise<Buffer> {
+  // A server that sends more than its Content-Length: Node's parser fails on the socket after the body
+  // has ended; axios's buffered read reported that as a malformed response, and so does this.
+  let afterBody: unknown;
+  const onRequestError = (err: unknown) => {
+    afterBody ??= err;
+  };
+  request?.on('error', onRequestError);
+  try {
+    const body = await readChunks(stream, contentLength, limit, signal);
+    if (afterBody !== undefined) throw afterBody;
+    return body;
+  } finally {
+    request?.off('error', onRequestError);
+  }
+}
+
+async function readChunks(stream: Readable, contentLength: unknown, limit: number, signal: AbortSignal): Promise<Buffer> {
+  // Content-Length is the compressed size when axios decompresses: a hint for the buffer, not a limit check.
+  const declared = Number(contentLength);
+  let whole = Number.isSafeInteger(declared) && declared > 0 && (limit <= 0 || declared <= limit) ? Buffer.allocUnsafe(declared) : undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (limit > 0 && size + chunk.length > limit) {
+        stream.destroy();
+        throw new TransportError('tooLarge', 'The response is larger than the limit.');
+      }
+      if (whole && size + chunk.length <= whole.length) chunk.copy(whole, size);
+      else {
+        if (whole) chunks.push(whole.subarray(0, size));
+        whole = undefined;
+        chunks.push(chunk);
+      }
+      size += chunk.length;
+    }
+  } catch (err) {
+    if (err instanceof TransportError || signal.aborted) throw err;
+    // A socket closed mid-body is what axios calls ERR_BAD_RESPONSE; other codes (zlib, parser) stay.
+    const code = (err as { code?: unknown }).code;
+    if (code !== 'ECONNRESET' && code !== 'ERR_STREAM_PREMATURE_CLOSE') throw err;
+    throw Object.assign(new Error('the response broke off before its end'), { code: 'ERR_BAD_RESPONSE' });
+  }
+  if (whole) return size === whole.length ? whole : whole.subarray(0, size);
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
 }
 
 function plainHeaders(headers: unknown): Record<string, string | string[]> {
@@ -140,13 +195,15 @@ export function createAxiosTransport(options: AxiosTransportOptions = {}): Axios
     else req.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const route = routeFor(req.url, req.ignoreTlsErrors);
-      const res = await client.request<ArrayBuffer>({
+      const res = await client.request<Readable>({
         method: req.method,
         url: req.url,
         headers: { 'User-Agent': 'send-api-request', ...req.headers },
         data: req.body,
         signal,
-        maxContentLength: req.maxResponseBytes > 0 ? req.maxResponseBytes : -1,
+        // A stream (decompressed by axios), read into one Buffer below: axios's own 'arraybuffer' keeps
+        // every chunk and then concatenates them, which costs twice a large body's size.
+        responseType: 'stream',
         httpAgent: route.httpAgent,
         httpsAgent: route.httpsAgent,
         proxy: route.proxy,
@@ -155,8 +212,7 @@ export function createAxiosTransport(options: AxiosTransportOptions = {}): Axios
         statusCode: res.status,
         statusMessage: res.statusText,
         headers: plainHeaders(res.headers),
-        // axios hands a Node Buffer for 'arraybuffer' in Node: Buffer.from would copy it (twice the RSS for a large body).
-        body: Buffer.isBuffer(res.data) ? res.data : Buffer.from(res.data ?? new ArrayBuffer(0)),
+        body: await readBody(res.data, res.headers['content-length'], req.maxResponseBytes, signal, res.request as EventEmitter | undefined),
       };
     } catch (err) {
       if (timedOut && !req.signal?.aborted) throw new TransportError('timeout', `no answer within ${req.timeout} ms`, 'ETIMEDOUT');
