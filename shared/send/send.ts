@@ -79,6 +79,9 @@ const NETWORK_WORDS: Record<string, string> = {
   EPIPE: 'the connection closed while sending',
   // axios: the socket closed before the announced body arrived (dropped mid-body, short content-length).
   ERR_BAD_RESPONSE: 'the response broke off before its end',
+  // zlib, decoding a Content-Encoding the server announced.
+  Z_DATA_ERROR: 'the compressed body is corrupt',
+  Z_BUF_ERROR: 'the compressed body is cut short',
 };
 
 /** Words for a network error code; Node's HTTP parser errors (HPE_*) all mean a malformed response. */

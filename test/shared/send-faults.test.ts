@@ -238,7 +238,7 @@ describe('broken connections', () => {
     const { error } = await failure(() => send(get(plain.url('/bad-gzip')), { retries: 1, retryMaxDelay: 50 }));
     expect(error.code).toBe('NETWORK');
     expect(error.attempts).toBe(2);
-    expect(error.message).toMatch(/broke off|decompress|Z_DATA_ERROR/);
+    expect(error.message).toContain('the compressed body is corrupt (Z_DATA_ERROR)');
   });
 
   test('refused connection: NETWORK naming ECONNREFUSED after 3 attempts', async () => {
