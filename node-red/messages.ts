@@ -19,11 +19,12 @@ export function markedHeaders(headers: Record<string, string | string[]>): Recor
   return out;
 }
 
-export function applyResponse(msg: NodeMessage, response: ApiResponse): NodeMessage {
+/** `redactor`: msg.responseUrl echoes the request URL, so secrets in it (an API key in the query) are masked (SPEC §2). */
+export function applyResponse(msg: NodeMessage, response: ApiResponse, redactor: Redactor): NodeMessage {
   msg.payload = response.body;
   msg.statusCode = response.statusCode;
   msg.headers = markedHeaders(response.headers);
-  msg.responseUrl = response.url;
+  msg.responseUrl = redactor.url(response.url);
   return msg;
 }
 

@@ -8,10 +8,12 @@ import {
   compileNode,
   createLimiter,
   createRedactor,
+  createTokenCache,
   executeRequest,
   outputsFor,
   type ApiResponse,
   type CompiledNode,
+  type Redactor,
 } from '../shared';
 import { timerSleep } from '../shared/transports/timer-sleep';
 import { requestConfigOf, type RequestNodeProperties } from './config';
@@ -33,14 +35,19 @@ interface Ready {
   io: NodeTransport;
 }
 
-/** Compiles the node once; a configuration error is kept and given to every message. */
+/**
+ * Compiles the node once; a configuration error is kept and given to every message. The flat
+ * auth* / oauth2* properties are the authentication settings (secret names only, never values).
+ */
 function prepare(RED: NodeAPI, props: RequestNodeProperties): Ready | { error: unknown } {
   try {
     const config = requestConfigOf(props);
-    let compiled = compileNode(config, props);
+    // One OAuth2 token cache for the node's lifetime, shared by both compiles below.
+    const auth = { auth: props, tokenCache: createTokenCache() };
+    let compiled = compileNode(config, props, auth);
     const io = createNodeTransport(RED, props.tls || undefined, compiled.options.ssrfGuard);
     // A tls-config node with "verify server certificate" off means this node's requests skip verification.
-    if (io.skipVerify) compiled = compileNode(config, { ...props, ignoreTlsErrors: true });
+    if (io.skipVerify) compiled = compileNode(config, { ...props, ignoreTlsErrors: true }, auth);
     return { compiled, io };
   } catch (error) {
     return { error };
@@ -73,11 +80,11 @@ export function registerRequestNode(RED: NodeAPI): void {
     const pace = createPacer(compiled.options.batchSize, compiled.options.batchInterval, timerSleep);
     const inFlight = new Set<Promise<unknown>>();
 
-    const deliver = (msg: NodeMessage, pages: ApiResponse[], send: (msgs: Array<NodeMessage | NodeMessage[] | null>) => void) => {
+    const deliver = (msg: NodeMessage, pages: ApiResponse[], send: (msgs: Array<NodeMessage | NodeMessage[] | null>) => void, redactor: Redactor) => {
       const outputs = outputsFor(compiled, pages);
       // Clones first: later pages must not see the first page's response on the shared message.
       const messages = outputs.map((_, i) => (i === 0 ? msg : RED.util.cloneMessage(msg)));
-      outputs.forEach((response, i) => applyResponse(messages[i], response));
+      outputs.forEach((response, i) => applyResponse(messages[i], response, redactor));
       if (messages.length > 0) send([messages]);
       const last = outputs[outputs.length - 1];
       if (last) node.status(doneStatus(last.statusCode, new Date()));
@@ -112,7 +119,7 @@ export function registerRequestNode(RED: NodeAPI): void {
       });
       const settled = task.then(
         (pages) => {
-          deliver(msg, pages, send);
+          deliver(msg, pages, send, redactor);
           done();
         },
         (err: unknown) => {
@@ -131,6 +138,8 @@ export function registerRequestNode(RED: NodeAPI): void {
       limiter.clear(abortedError());
       void Promise.allSettled([...inFlight]).then(() => {
         io.transport.destroy();
+        // OAuth2 tokens live in memory only while the node runs; a redeploy fetches new ones.
+        compiled.auth?.tokens.clear();
         node.status({});
         done();
       });
