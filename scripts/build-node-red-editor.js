@@ -76,6 +76,7 @@ function formData() {
     bodyEncodings: form.BODY_ENCODING_CHOICES,
     groups: GROUPS.map((g) => ({ ...g, options: options.filter((o) => o.group === g.id) })).filter((g) => g.options.length > 0),
     options,
+    auth: form.AUTH_FIELDS,
   };
 }
 
@@ -87,9 +88,10 @@ function helpers(hb) {
 }
 
 /** The help panel must document every option the dialog shows: a build error names the ones it misses. */
-function checkHelp(options) {
+function checkHelp(options, auth) {
   const help = fs.readFileSync(path.join(root, 'node-red', 'locales', 'en-US', 'send-api-request.html'), 'utf8');
   const missing = options.filter((o) => !help.includes(`<b>${o.name}</b>`)).map((o) => o.name);
+  for (const f of auth) if (!help.includes(`<code>${f.name}</code>`)) missing.push(f.name);
   for (const type of ['send-api-request', 'send-api-request-secrets']) if (!help.includes(`data-help-name="${type}"`)) missing.push(`help for ${type}`);
   if (missing.length > 0) throw new Error(`node-red/locales/en-US/send-api-request.html does not document: ${missing.join(', ')}`);
 }
@@ -101,11 +103,11 @@ async function render() {
     if (f.endsWith('.hbs') && f.startsWith('_')) hb.registerPartial(f.slice(1, -4), fs.readFileSync(path.join(templates, f), 'utf8'));
   }
   const data = formData();
-  checkHelp(data.options);
+  checkHelp(data.options, data.auth);
   const page = hb.compile(fs.readFileSync(path.join(templates, 'send-api-request.html.hbs'), 'utf8'));
   const html = page({
     ...data,
-    formJson: scriptJson({ options: data.options, main: data.main }),
+    formJson: scriptJson({ options: data.options, main: data.main, auth: data.auth }),
     coreBundle: bundle({ curl: path.join(distShared, 'request', 'curl.js'), template: path.join(distShared, 'template', 'parse.js') }),
     requestEditor: fs.readFileSync(path.join(templates, 'request-editor.js'), 'utf8'),
     secretsEditor: fs.readFileSync(path.join(templates, 'secrets-editor.js'), 'utf8'),

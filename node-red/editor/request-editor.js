@@ -44,6 +44,33 @@
     };
   }
 
+  /** An auth field's showWhen: every condition holds for `valueOf(field)`. */
+  function authShown(field, valueOf) {
+    return field.showWhen.every(function (c) { return c.values.indexOf(valueOf(c.field)) >= 0; });
+  }
+
+  /** A required auth field must be filled in when its scheme is chosen (the core checks it again). */
+  function authValidator(field) {
+    return function (value, opts) {
+      var node = this;
+      if (!field.required || !authShown(field, function (name) { return node[name]; })) return true;
+      return (typeof value === 'string' && value.trim() !== '') || (opts ? field.label + ': required for this authentication' : false);
+    };
+  }
+
+  function updateAuthVisibility() {
+    FORM.auth.forEach(function (field) {
+      $('.send-api-request-form .sar-auth[data-auth="' + field.name + '"]').toggle(authShown(field, function (name) { return $('#node-input-' + name).val(); }));
+    });
+  }
+
+  /** Offers the names of the chosen secret-keys node in the auth fields that take a secret name. */
+  function updateSecretNames() {
+    var config = RED.nodes.node($('#node-input-secrets').val());
+    var list = $('#send-api-request-secret-names').empty();
+    ((config && config.keys) || []).forEach(function (k) { $('<option>').attr('value', k.name).appendTo(list); });
+  }
+
   function requestDefaults() {
     var defaults = {
       name: { value: '' },
@@ -60,6 +87,9 @@
       secrets: { value: '', type: 'send-api-request-secrets', required: false },
       tls: { value: '', type: 'tls-config', required: false },
     };
+    FORM.auth.forEach(function (field) {
+      defaults[field.name] = { value: field.default, validate: authValidator(field) };
+    });
     FORM.options.forEach(function (field) {
       var def = { value: field.default };
       if (field.type === 'number') def.validate = numberValidator(field);
@@ -221,6 +251,14 @@
       });
       updateOptionVisibility();
       $('#node-input-bodyMode').trigger('change');
+
+      FORM.auth.forEach(function (field) {
+        $('#node-input-' + field.name).val(node[field.name] === undefined ? field.default : node[field.name]);
+      });
+      $('#node-input-authType').on('change', updateAuthVisibility);
+      updateAuthVisibility();
+      $('#node-input-secrets').on('change', updateSecretNames);
+      updateSecretNames();
 
       setupCurlImport(node, lists, function (config) {
         $('#node-input-method').val(config.method);

@@ -24,7 +24,7 @@ export async function openEditor(url: string): Promise<EditorSession> {
     viewport: { width: 1440, height: 960 },
   });
   const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(15000);
+  page.setDefaultTimeout(30000);
   await loadEditor(page, url);
   return {
     context,

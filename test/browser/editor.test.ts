@@ -47,7 +47,7 @@ suite('Node-RED editor in Chromium', () => {
         // redirects and aborted loads have no body
       }
     });
-  }, 90000);
+  }, 180000);
 
   afterAll(async () => {
     // The last view, for a failure's diagnosis (.tmp is ignored by git).
@@ -125,7 +125,7 @@ suite('Node-RED editor in Chromium', () => {
     expect(body.greeting).toBe('hello');
     expect(typeof body.at).toBe('number'); // one variable keeps its JSON type (the inject's timestamp)
     expect(got.url).toBe(`/hooks/${String(body.at)}?source=node-red`);
-  }, 120000);
+  }, 180000);
 
   /** Every place the secret could leak to: the files Node-RED wrote and the admin API's answers. */
   async function expectNoSecretAnywhere(values: string[]) {
@@ -198,7 +198,7 @@ suite('Node-RED editor in Chromium', () => {
     const got = await trigger(2);
     expect(got.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(got.headers['x-other']).toBe(OTHER);
-  }, 90000);
+  }, 180000);
 
   test('changing one value keeps the other; removing a row clears its slot', async () => {
     const { page } = editor;
@@ -229,14 +229,14 @@ suite('Node-RED editor in Chromium', () => {
     expect(red.storedCredentials()[configId]).toEqual({ slot0: NEW_TOKEN, slot1: 'third-value' });
     const { names } = await expectNoSecretAnywhere(SECRETS);
     expect(names).toEqual({ names: ['TOKEN', 'THIRD'] });
-  }, 90000);
+  }, 180000);
 
   test('untouched values survive a restart of Node-RED', async () => {
     await red.restart();
     const got = await trigger(5);
     expect(got.headers.authorization).toBe(`Bearer ${NEW_TOKEN}`);
     await loadEditor(editor.page, red.url);
-  }, 90000);
+  }, 180000);
 
   test('Import cURL fills the form with the shared parser; a bad command says why', async () => {
     const { page } = editor;
@@ -265,7 +265,7 @@ suite('Node-RED editor in Chromium', () => {
     await page.locator('#send-api-request-curl-cancel').click();
     await page.locator('#node-dialog-cancel').click();
     await page.locator('#node-input-url').waitFor({ state: 'detached' });
-  }, 60000);
+  }, 180000);
 
   test('a secret-keys node deployed through the admin API with the JSON credential shows its names, never its values', async () => {
     const { page } = editor;
@@ -299,7 +299,7 @@ suite('Node-RED editor in Chromium', () => {
     const names = (await (await fetch(`${red.url}/send-api-request-secrets/${id}/names`)).json()) as unknown;
     expect(names).toEqual({ names: ['API_KEY', 'OTHER_KEY'] });
     await expectNoSecretAnywhere([...Object.values(jsonSecrets), 'json-other-retyped-secret']);
-  }, 60000);
+  }, 180000);
 
   test('options: shown by their rules, numbers saved as numbers', async () => {
     const { page } = editor;
@@ -332,7 +332,32 @@ suite('Node-RED editor in Chromium', () => {
     await saveRequestDialog();
     expect(await validation(id)).toEqual([expect.stringMatching(/^Invalid variable in url at character \d+: .*/)]);
     expect(await editorNode(page, id)).toMatchObject({ retries: 3 });
-  }, 60000);
+  }, 180000);
+
+  test('authentication: a scheme from the shared form, fed by secret names, sends the secret', async () => {
+    const { page } = editor;
+    const id = await nodeId(page, 'send-api-request');
+    await openRequestDialog();
+    await page.locator('#node-input-url').fill(`${api.url}/auth-check`);
+    await page.locator('#node-input-headers-list > li').first().locator('.red-ui-editableList-item-remove').click();
+    await page.locator('#node-input-authType').selectOption('bearer');
+    await page.locator('.sar-auth[data-auth="authToken"]').waitFor({ state: 'visible' });
+    await page.locator('.sar-auth[data-auth="authUsername"]').waitFor({ state: 'hidden' });
+    const offered = await page.locator('#send-api-request-secret-names option').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
+    expect(offered).toEqual(['TOKEN', 'THIRD']);
+    await saveRequestDialog();
+    expect(await validation(id)).toEqual(['Token secret: required for this authentication']);
+
+    await openRequestDialog();
+    await page.locator('#node-input-authToken').fill('TOKEN');
+    await saveRequestDialog();
+    expect(await validation(id)).toEqual([]);
+    expect(await editorNode(page, id)).toMatchObject({ authType: 'bearer', authToken: 'TOKEN', headers: [] });
+    await deploy(page);
+    const got = await trigger(6);
+    expect(got.url).toBe('/auth-check');
+    expect(got.headers.authorization).toBe(`Bearer ${NEW_TOKEN}`);
+  }, 180000);
 
   /** The problems Node-RED's editor shows for a node (its validators' messages). */
   async function validation(id: string): Promise<string[]> {

@@ -44,7 +44,7 @@ export async function startApiServer(): Promise<ApiServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     received,
-    async waitFor(count, timeoutMs = 15000) {
+    async waitFor(count, timeoutMs = 30000) {
       const until = Date.now() + timeoutMs;
       while (received.length < count) {
         if (Date.now() > until) throw new Error(`the API server received ${received.length} requests, expected ${count}`);
@@ -106,7 +106,7 @@ async function spawnNodeRed(settings: string, userDir: string, port: number): Pr
   let log = '';
   child.stdout?.on('data', (d: Buffer) => { log += d.toString(); });
   child.stderr?.on('data', (d: Buffer) => { log += d.toString(); });
-  const until = Date.now() + 60000;
+  const until = Date.now() + 120000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Node-RED exited with ${child.exitCode}:\n${log}`);
     if (/Started flows/.test(log)) {
@@ -118,7 +118,7 @@ async function spawnNodeRed(settings: string, userDir: string, port: number): Pr
     }
     if (Date.now() > until) {
       child.kill('SIGKILL');
-      throw new Error(`Node-RED did not start within 60 s:\n${log}`);
+      throw new Error(`Node-RED did not start within 120 s:\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
