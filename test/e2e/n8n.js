@@ -8,7 +8,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { freePort, node24, run } = require('./lib/proc');
-const { startApiServer, ANSWER_STATUS, ANSWER_BODY } = require('./lib/api-server');
+const { startApiServer, ANSWER_STATUS, ANSWER_BODY, FAIL_STATUS } = require('./lib/api-server');
 const { newSecret, assertNoSecret, filesContaining } = require('./lib/secrets');
 const { N8N_VERSION, ensureN8n, n8nEnv, installCommunityPackage, n8nCli, startN8n } = require('./lib/n8n-host');
 const wf = require('./fixtures/n8n-workflows');
@@ -85,12 +85,12 @@ async function n8nPart(report, { workDir }) {
     });
     if (!installed) return;
 
-    const imported = await report.check('n8n import:credentials and import:workflow accept the Secret Keys credential and both workflows', async () => {
+    const imported = await report.check('n8n import:credentials and import:workflow accept the Secret Keys credential and the workflows', async () => {
       const dir = path.join(workDir, 'n8n-import');
       fs.rmSync(dir, { recursive: true, force: true });
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'credentials.json'), JSON.stringify(wf.credentials(secret)));
-      fs.writeFileSync(path.join(dir, 'workflows.json'), JSON.stringify([wf.cliWorkflow(api.base), wf.webhookWorkflow(api.base)]));
+      fs.writeFileSync(path.join(dir, 'workflows.json'), JSON.stringify([wf.cliWorkflow(api.base), wf.errorWorkflow(api.base), wf.webhookWorkflow(api.base)]));
       try {
         outputs.push(await n8nCli(['import:credentials', `--input=${path.join(dir, 'credentials.json')}`], env));
         outputs.push(await n8nCli(['import:workflow', `--input=${path.join(dir, 'workflows.json')}`], env));
@@ -109,6 +109,22 @@ async function n8nPart(report, { workDir }) {
       const runs = execution.data.resultData.runData['Send API Request'];
       assert.ok(runs && runs.length === 1, 'the Send API Request node ran once');
       assertResult(runs[0].data.main[0][0].json, 'n8n execute');
+      assertNoSecret(stdout, secret, 'the output of n8n execute');
+    });
+
+    await report.check('a refused request (403) with "continue on error" gives an error item that names the status and hides the secret', async () => {
+      const before = api.requests.length;
+      const stdout = await n8nCli(['execute', `--id=${wf.ERROR_WORKFLOW_ID}`, '--rawOutput'], env);
+      outputs.push(stdout);
+      const req = await api.nextRequest(before, 3000);
+      assert.equal(req.headers.authorization, `Bearer ${secret}`, 'the refused request carried the secret');
+      const runs = parseExecution(stdout).data.resultData.runData.Refused;
+      assert.ok(runs && runs.length === 1, 'the Refused node ran once');
+      const items = runs[0].data.main[0];
+      assert.equal(items.length, 1, 'one error item for the one input item');
+      const text = JSON.stringify(items[0].json);
+      assert.ok(items[0].json.error, `the item is not an error item: ${text}`);
+      assert.match(text, new RegExp(String(FAIL_STATUS)), `the error item does not name the status: ${text}`);
       assertNoSecret(stdout, secret, 'the output of n8n execute');
     });
 

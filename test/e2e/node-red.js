@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { root, node24, node24Env, freePort, startProcess, waitForHttp } = require('./lib/proc');
 const { PACKAGES, tarball, npmInstall } = require('./lib/artifacts');
-const { startApiServer, ANSWER_STATUS, ANSWER_BODY } = require('./lib/api-server');
+const { startApiServer, ANSWER_STATUS, ANSWER_BODY, FAIL_STATUS } = require('./lib/api-server');
 const { newSecret, assertNoSecret } = require('./lib/secrets');
 const fixture = require('./fixtures/node-red-flow');
 
@@ -149,6 +149,23 @@ async function nodeRedPart(report, { workDir }) {
       assert.equal(req.method, 'GET');
       assert.equal(req.url, `/channels/${fixture.TAB_ENV_VALUE}`);
       assert.equal(res.status, ANSWER_STATUS, `the flow answered ${res.status}: ${text}`);
+    });
+
+    await report.check('a refused request (403) reaches a Catch node with the message kept; the error names the status and hides the secret', async () => {
+      const before = api.requests.length;
+      const res = await fetch(`${base}${fixture.ERROR_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(fixture.ORDER),
+        signal: AbortSignal.timeout(20000),
+      });
+      const text = await res.text();
+      const req = await api.nextRequest(before, 3000);
+      assert.equal(req.headers.authorization, `Bearer ${secret}`, 'the refused request carried the secret');
+      assert.equal(res.status, fixture.ERROR_ANSWER_STATUS, `the Catch path did not answer (status ${res.status}): ${text}`);
+      assertNoSecret(text, secret, 'msg.error');
+      const error = JSON.parse(text);
+      assert.match(error.message, new RegExp(String(FAIL_STATUS)), `msg.error.message does not name the status: ${error.message}`);
     });
 
     await report.check('the secret value is in neither flows.json, flows_cred.json nor any admin API answer', async () => {

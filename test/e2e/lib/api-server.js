@@ -1,9 +1,13 @@
 // The local API the flows and workflows call: records every request and answers with a fixed JSON
-// body, so a check can compare what the host sent and what it handed back.
+// body (a 403 under /fail), so a check can compare what the host sent and what it handed back.
 const http = require('node:http');
 
 const ANSWER_STATUS = 201;
 const ANSWER_BODY = { orderId: 'A-17', status: 'accepted', note: 'from the local API server' };
+// Requests under FAIL_PATH get a 403, for the error paths.
+const FAIL_PATH = '/fail';
+const FAIL_STATUS = 403;
+const FAIL_BODY = { error: 'forbidden by the local API server' };
 
 async function startApiServer() {
   const requests = [];
@@ -12,8 +16,9 @@ async function startApiServer() {
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       requests.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const text = JSON.stringify(ANSWER_BODY);
-      res.writeHead(ANSWER_STATUS, { 'content-type': 'application/json', 'x-api-server': 'e2e', 'content-length': Buffer.byteLength(text) });
+      const failing = req.url.startsWith(FAIL_PATH);
+      const text = JSON.stringify(failing ? FAIL_BODY : ANSWER_BODY);
+      res.writeHead(failing ? FAIL_STATUS : ANSWER_STATUS, { 'content-type': 'application/json', 'x-api-server': 'e2e', 'content-length': Buffer.byteLength(text) });
       res.end(text);
     });
   });
@@ -39,4 +44,4 @@ async function startApiServer() {
   };
 }
 
-module.exports = { startApiServer, ANSWER_STATUS, ANSWER_BODY };
+module.exports = { startApiServer, ANSWER_STATUS, ANSWER_BODY, FAIL_PATH, FAIL_STATUS };
