@@ -119,6 +119,11 @@ describe('parseCurl', () => {
       { key: 'Cookie', value: 'a=1; b=2' },
     ]);
     expect(parseCurl('curl --oauth2-bearer tok https://x.test').headers).toEqual([{ key: 'Authorization', value: 'Bearer tok' }]);
+    // UTF-8 like curl, without Node's Buffer (the editor runs this parser in the browser).
+    expect(parseCurl("curl -u 'jürgen:pässwörd' https://x.test").headers).toEqual([
+      { key: 'Authorization', value: `Basic ${Buffer.from('jürgen:pässwörd', 'utf8').toString('base64')}` },
+    ]);
+    expect(parseCurl('curl -u ada https://x.test').headers[0].value).toBe(`Basic ${Buffer.from('ada:').toString('base64')}`);
   });
 
   test('-G sends the data as query parameters with GET', () => {
