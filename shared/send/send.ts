@@ -109,22 +109,32 @@ class Attempt {
   constructor(readonly response: TransportResponse, readonly hop: Hop) {}
 }
 
+/** A transport failure on a redirect hop: the error names the URL that failed, not the first one. */
+class HopFailure {
+  constructor(readonly cause: unknown, readonly hop: Hop, readonly sensitive: readonly string[]) {}
+}
+
 /** Sends one attempt, following redirects itself so credentials never cross an origin. */
 async function exchange(prepared: PreparedRequest, s: SendSettings, o: SendOptions, redactor: Redactor): Promise<Attempt> {
   let hop: Hop = { method: prepared.method, url: prepared.url, headers: { ...prepared.headers }, body: prepared.body };
   let sensitive = prepared.sensitiveHeaders;
   for (let redirects = 0; ; redirects++) {
     o.checkUrl?.(new URL(hop.url));
-    const response = await o.transport({
-      method: hop.method,
-      url: hop.url,
-      headers: hop.headers,
-      body: hop.body,
-      timeout: s.timeout,
-      maxResponseBytes: s.maxResponseBytes,
-      ignoreTlsErrors: s.ignoreTlsErrors,
-      signal: o.signal,
-    });
+    let response: TransportResponse;
+    try {
+      response = await o.transport({
+        method: hop.method,
+        url: hop.url,
+        headers: hop.headers,
+        body: hop.body,
+        timeout: s.timeout,
+        maxResponseBytes: s.maxResponseBytes,
+        ignoreTlsErrors: s.ignoreTlsErrors,
+        signal: o.signal,
+      });
+    } catch (err) {
+      throw redirects > 0 ? new HopFailure(err, hop, sensitive) : err;
+    }
     const location = headerValue(response.headers, 'location');
     if (!s.followRedirects || !isRedirect(response.statusCode) || !location) return new Attempt(response, hop);
     if (redirects >= s.maxRedirects) {
@@ -197,8 +207,11 @@ async function sendAttempts(prepared: PreparedRequest, options: SendOptions): Pr
     let result: Attempt;
     try {
       result = await exchange(prepared, s, options, redactor);
-    } catch (err) {
-      if (err instanceof SendApiRequestError) throw err;
+    } catch (caught) {
+      if (caught instanceof SendApiRequestError) throw caught;
+      const err = caught instanceof HopFailure ? caught.cause : caught;
+      const failedHop = caught instanceof HopFailure ? caught.hop : initialHop;
+      const failedSensitive = caught instanceof HopFailure ? caught.sensitive : prepared.sensitiveHeaders;
       const failure = classifyTransportError(err);
       const aborted = failure.kind === 'aborted' || isAborted(options.signal);
       const retryable = !aborted && (failure.kind === 'network' || failure.kind === 'timeout');
@@ -206,7 +219,7 @@ async function sendAttempts(prepared: PreparedRequest, options: SendOptions): Pr
         await wait(backoffDelay(attempt, s.retryMaxDelay, random), `${failure.kind === 'timeout' ? 'timeout' : failure.causeCode ?? 'network error'}`, attempt, maxAttempts, options, prepared, redactor);
         continue;
       }
-      throw transportFailure(aborted ? new TransportError('aborted', 'cancelled') : failure, initialHop, prepared.sensitiveHeaders, redactor, attempt);
+      throw transportFailure(aborted ? new TransportError('aborted', 'cancelled') : failure, failedHop, failedSensitive, redactor, attempt);
     }
     const { response, hop } = result;
     if (s.maxResponseBytes > 0 && response.body.length > s.maxResponseBytes) {

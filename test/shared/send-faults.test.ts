@@ -308,6 +308,16 @@ describe('redirects', () => {
     expect(rec.headers['x-signed']).toBeUndefined();
   });
 
+  test('a redirect to a refused port: NETWORK naming the URL that failed, after 2 attempts (retries 1)', async () => {
+    const port = await freePort();
+    const target = `http://127.0.0.1:${port}/gone`;
+    const { error } = await failure(() => send(get(plain.url(`/redirect?to=${encodeURIComponent(target)}`)), { retries: 1, retryMaxDelay: 50 }));
+    expect(error.code).toBe('NETWORK');
+    expect(error.attempts).toBe(2);
+    expect(error.message).toContain(target);
+    expect(error.request?.url).toBe(target);
+  });
+
   test('a redirect to a non-http(s) URL is INVALID_RESPONSE, 1 request, nothing followed', async () => {
     plain.reset();
     const { error } = await failure(() => send(get(plain.url(`/redirect?to=${encodeURIComponent('file:///etc/passwd')}`), credentialHeaders), { retries: 2 }));
