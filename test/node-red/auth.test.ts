@@ -5,7 +5,12 @@
  */
 import { apiKeyServer, basicServer, bearerServer, digestServer, oauth2Server, parseDigestAuthorization, type OAuth2Server, type TestServer } from '../shared/auth/support/auth-servers';
 import { expectNothingOf } from '../shared/auth/support/client';
-import { TAB, collect, flowWith, helper, requestNode, sendApiRequestNode, until } from './support';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { selfSignedCertificate } from '../support/tls';
+import { TAB, collect, coreNode, flowWith, helper, requestNode, sendApiRequestNode, until } from './support';
+
+const tlsNode = coreNode('network/05-tls.js');
 
 const KEYS = 'keys';
 const USER = 'alice';
@@ -33,11 +38,12 @@ afterEach(async () => {
 type Msg = Record<string, unknown>;
 
 /** Deploys a request node using the secret keys node `keys` (JSON credential: every name of SECRETS). */
-async function deploy(props: Msg, opts: { withCatch?: boolean } = {}): Promise<void> {
+async function deploy(props: Msg, opts: { withCatch?: boolean; tls?: Msg } = {}): Promise<void> {
   const nodes = [{ id: KEYS, type: 'send-api-request-secrets', name: 'auth keys' }, requestNode({ secrets: KEYS, retries: '0', ...props })];
+  if (opts.tls) nodes.push(opts.tls);
   // Without a Catch node the runtime logs the error instead (Node-RED logs only uncaught errors).
   const flow = opts.withCatch === false ? [TAB, ...nodes, { id: 'out', type: 'helper', z: 'tab1', wires: [] }] : flowWith(...nodes);
-  await helper.load(sendApiRequestNode, flow, { [KEYS]: { secrets: JSON.stringify(SECRETS) } });
+  await helper.load([tlsNode, sendApiRequestNode], flow, { [KEYS]: { secrets: JSON.stringify(SECRETS) }, tls: {} });
 }
 
 /** Sends `count` messages (payload = index) and returns what reached the output, in arrival order. */
@@ -136,6 +142,14 @@ describe('each scheme against a server that checks credentials', () => {
     expectNothingOf(`${statusText()}\n${logsText()}`, [API_KEY]);
   });
 
+  test('a #secrets value written into the query by hand is masked in msg.responseUrl too', async () => {
+    const server = await serve(apiKeyServer('api_key', API_KEY, 'query'));
+    await deploy({ url: server.url('/key'), query: [{ key: 'api_key', value: '#secrets.API_KEY' }] });
+    const msg = await sendOne();
+    expect(msg.statusCode).toBe(200);
+    expect(msg.responseUrl).toBe(`${server.url('/key')}?api_key=***`);
+  });
+
   test.each(['MD5', 'SHA-256', 'SHA-256-sess'])('Digest %s: the challenge answered once, with a POST body', async (algorithm) => {
     const server = await serve(digestServer({ user: USER, password: PASSWORD, algorithms: [algorithm] }));
     await deploy({ url: server.url('/digest?x=1'), method: 'POST', bodyMode: 'raw', rawBody: 'hello', contentType: 'text/plain', authType: 'digest', authUsername: 'USER', authPassword: 'PASSWORD' });
@@ -147,6 +161,23 @@ describe('each scheme against a server that checks credentials', () => {
     expect(parseDigestAuthorization(server.seen[1].headers.authorization)?.algorithm).toBe(algorithm);
     expectNothingOf(`${text(msg)}\n${statusText()}\n${logsText()}`, [PASSWORD]);
   });
+});
+
+test('a tls-config node with verification off keeps the authentication (the node is compiled again for it)', async () => {
+  const { key, cert } = selfSignedCertificate();
+  const authorizations: Array<string | undefined> = [];
+  const server = https.createServer({ key, cert }, (req, res) => {
+    authorizations.push(req.headers.authorization);
+    res.writeHead(req.headers.authorization === `Bearer ${TOKEN}` ? 200 : 401, { 'content-type': 'application/json' });
+    res.end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  servers.push({ close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) });
+  const tls = { id: 'tls', type: 'tls-config', cert: '', key: '', ca: '', verifyservercert: false };
+  await deploy({ url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/s`, tls: 'tls', authType: 'bearer', authToken: 'TOKEN' }, { tls });
+  const msg = await sendOne();
+  expect(msg.statusCode).toBe(200);
+  expect(authorizations).toEqual([`Bearer ${TOKEN}`]);
 });
 
 describe('OAuth2 client credentials', () => {
