@@ -556,3 +556,19 @@ function freePort(): Promise<number> {
     srv.on('error', reject);
   });
 }
+
+describe('error excerpts', () => {
+  test('a 30 MB error page gives a 300-character excerpt quickly', async () => {
+    const { excerpt } = await import('../../shared');
+    // Decoded from bytes, as a response body is (a flat string, not a rope from repeat()).
+    const page = Buffer.from(`<html>\n${'  <p>broken</p>\n'.repeat(2_000_000)}</html>`).toString('utf8');
+    const start = Date.now();
+    const text = excerpt(page);
+    expect(Date.now() - start).toBeLessThan(50);
+    expect(text).toHaveLength(301);
+    expect(text.startsWith('<html> <p>broken</p> <p>broken</p>')).toBe(true);
+    expect(excerpt('short\n\nbody')).toBe('short body');
+    expect(excerpt(Buffer.alloc(10))).toBe('<10 bytes of binary data>');
+    expect(excerpt({ a: 1 })).toBe('{"a":1}');
+  });
+});
