@@ -234,7 +234,21 @@ async function sendAttempts(prepared: PreparedRequest, options: SendOptions): Pr
     }
     const ok = (status >= 200 && status < 400) || s.neverError || options.acceptStatus?.(status) === true;
     if (ok) {
-      return { statusCode: status, statusMessage: response.statusMessage, headers: response.headers, body: parseBody(response, s.responseFormat, status >= 400), url: hop.url };
+      let parsed: unknown;
+      try {
+        parsed = parseBody(response, s.responseFormat, status >= 400);
+      } catch (err) {
+        // INVALID_RESPONSE quotes the body, and a server may echo a secret back: mask it like any error.
+        if (!(err instanceof SendApiRequestError)) throw err;
+        throw new SendApiRequestError(err.code, redactor.text(err.message), {
+          field: err.field,
+          hint: err.hint,
+          statusCode: status,
+          request: echo(hop, prepared.sensitiveHeaders, redactor),
+          attempts: attempt,
+        });
+      }
+      return { statusCode: status, statusMessage: response.statusMessage, headers: response.headers, body: parsed, url: hop.url };
     }
     const body = parseBody(response, s.responseFormat, true);
     const bodyExcerpt = redactor.text(excerpt(body));

@@ -523,6 +523,8 @@ describe('no secret in errors', () => {
       ['RESPONSE_TOO_LARGE', () => send(secretRequest(plain.url('/big?bytes=5000')), { maxResponseBytes: 10 })],
       ['HTTP_STATUS', () => send(secretRequest(plain.url('/storm?failures=9&key=leak'), 'GET'), { retries: 1, retryMaxDelay: 50 })],
       ['INVALID_RESPONSE', () => send(secretRequest(plain.url('/invalid-json')))],
+      // A server that echoes the secret inside a body that is not the JSON it announces.
+      ['INVALID_RESPONSE', () => send(secretRequest(plain.url(`/text?type=application%2Fjson&body=${encodeURIComponent(`{"echo": "${SECRETS.token}`)}`)))],
     ];
     for (const [code, run] of cases) {
       const { error } = await failure(run);
