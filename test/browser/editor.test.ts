@@ -39,11 +39,18 @@ suite('Node-RED editor in Chromium', () => {
   let editor: EditorSession;
   /** Every response body the browser received, to search for secrets. */
   const responses: Array<{ url: string; body: string }> = [];
+  /** Script errors in the editor page (uncaught, or caught and logged by Node-RED). */
+  const scriptErrors: string[] = [];
 
   beforeAll(async () => {
     api = await startApiServer();
     red = await startNodeRed('browser-test-credential-secret');
     editor = await openEditor(red.url);
+    // Node-RED catches errors of oneditprepare/oneditsave and only logs them: collect them all.
+    editor.page.on('pageerror', (e) => scriptErrors.push(e.message));
+    editor.page.on('console', (m) => {
+      if (/oneditprepare|oneditsave|oneditcancel|oneditresize|Error:|Validation error/.test(m.text())) scriptErrors.push(m.text());
+    });
     editor.page.on('response', async (res) => {
       try {
         responses.push({ url: res.url(), body: (await res.body()).toString('utf8') });
@@ -364,6 +371,10 @@ suite('Node-RED editor in Chromium', () => {
     expect(got.url).toBe('/auth-check');
     expect(got.headers.authorization).toBe(`Bearer ${NEW_TOKEN}`);
   }, 180000);
+
+  test('the editor page had no script errors in all of the above', () => {
+    expect(scriptErrors).toEqual([]);
+  });
 
   /** The problems Node-RED's editor shows for a node (its validators' messages). */
   async function validation(id: string): Promise<string[]> {
