@@ -55,10 +55,14 @@ export function flowError(err: unknown, redactor: Redactor): FlowError {
   return e;
 }
 
-/** On an HTTP status error the response is known: the message carries its status and headers like an output. */
-export function applyErrorResponse(msg: NodeMessage, err: unknown): void {
+/**
+ * On an HTTP status error the response is known: the message carries its status and headers like an
+ * output. Unlike a successful response, an error is something the node writes, so secrets a server
+ * echoes in its headers (the request URL, the Authorization it got) are masked (SPEC §2).
+ */
+export function applyErrorResponse(msg: NodeMessage, err: unknown, redactor: Redactor): void {
   if (!isSendApiRequestError(err) || err.statusCode === undefined) return;
   msg.statusCode = err.statusCode;
-  if (err.responseHeaders) msg.headers = markedHeaders(err.responseHeaders);
+  if (err.responseHeaders) msg.headers = markedHeaders(redactor.value(err.responseHeaders));
   if (err.request?.url) msg.responseUrl = err.request.url;
 }

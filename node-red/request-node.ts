@@ -124,7 +124,7 @@ export function registerRequestNode(RED: NodeAPI): void {
         },
         (err: unknown) => {
           const e = flowError(err, redactor);
-          applyErrorResponse(msg, err);
+          applyErrorResponse(msg, err, redactor);
           node.status(errorStatus(e.code, e.statusCode, new Date()));
           done(e);
         },
