@@ -1,6 +1,6 @@
 import { sendWithAuth } from '../auth/lifecycle';
 import type { AuthSession } from '../auth/types';
-import { SendApiRequestError, type ErrorCode, type RequestEcho } from '../errors';
+import { SendApiRequestError, type ErrorCode, type ErrorDetails, type RequestEcho } from '../errors';
 import { createRedactor, type Redactor } from '../redact';
 import type { HttpMethod, PreparedRequest, RequestBody } from '../request/types';
 import { DEFAULT_OPTIONS, type NodeOptions } from '../options';
@@ -208,7 +208,8 @@ async function sendAttempts(prepared: PreparedRequest, options: SendOptions): Pr
     try {
       result = await exchange(prepared, s, options, redactor);
     } catch (caught) {
-      if (caught instanceof SendApiRequestError) throw caught;
+      // Allowed-hosts and SSRF refusals name the host, which a secret may have filled in.
+      if (caught instanceof SendApiRequestError) throw masked(caught, redactor);
       const err = caught instanceof HopFailure ? caught.cause : caught;
       const failedHop = caught instanceof HopFailure ? caught.hop : initialHop;
       const failedSensitive = caught instanceof HopFailure ? caught.sensitive : prepared.sensitiveHeaders;
@@ -240,13 +241,7 @@ async function sendAttempts(prepared: PreparedRequest, options: SendOptions): Pr
       } catch (err) {
         // INVALID_RESPONSE quotes the body, and a server may echo a secret back: mask it like any error.
         if (!(err instanceof SendApiRequestError)) throw err;
-        throw new SendApiRequestError(err.code, redactor.text(err.message), {
-          field: err.field,
-          hint: err.hint,
-          statusCode: status,
-          request: echo(hop, prepared.sensitiveHeaders, redactor),
-          attempts: attempt,
-        });
+        throw masked(err, redactor, { statusCode: status, request: echo(hop, prepared.sensitiveHeaders, redactor), attempts: attempt });
       }
       return { statusCode: status, statusMessage: response.statusMessage, headers: response.headers, body: parsed, url: hop.url };
     }
@@ -264,6 +259,24 @@ async function sendAttempts(prepared: PreparedRequest, options: SendOptions): Pr
       hint: statusHint(status),
     });
   }
+}
+
+/** The same error with its message passed through the redactor (and details added); no-op without secrets. */
+function masked(err: SendApiRequestError, redactor: Redactor, extra: ErrorDetails = {}): SendApiRequestError {
+  const message = redactor.text(err.message);
+  if (message === err.message && Object.keys(extra).length === 0) return err;
+  return new SendApiRequestError(err.code, message, {
+    field: err.field,
+    hint: err.hint,
+    statusCode: err.statusCode,
+    statusMessage: err.statusMessage,
+    responseHeaders: err.responseHeaders,
+    responseExcerpt: err.responseExcerpt,
+    responseBody: err.responseBody,
+    request: err.request,
+    attempts: err.attempts,
+    ...extra,
+  });
 }
 
 async function wait(delayMs: number, reason: string, attempt: number, maxAttempts: number, o: SendOptions, prepared: PreparedRequest, redactor: Redactor): Promise<void> {

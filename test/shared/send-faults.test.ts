@@ -513,6 +513,16 @@ describe('no secret in errors', () => {
     expectNoSecret(error);
   });
 
+  test('BLOCKED_HOST for a host that a secret filled in names the host masked', async () => {
+    const { compileNode, createPlainResolver, executeRequest } = await import('../../shared');
+    const secrets = { host: 'internal-secret-host.test' };
+    const node = compileNode({ url: 'https://#secrets.host/x', method: 'GET' }, { allowedHosts: 'api.example.com' });
+    const error = await executeRequest(node, createPlainResolver({ values: {}, secrets }), secrets, { transport, sleep: timerSleep }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'BLOCKED_HOST', field: 'options.allowedHosts' });
+    expect(error.message).toContain('***');
+    expect(JSON.stringify(error) + error.message).not.toContain(secrets.host);
+  });
+
   test('TIMEOUT, NETWORK, TLS, TOO_MANY_REDIRECTS, RESPONSE_TOO_LARGE and retry exhaustion', async () => {
     const port = await freePort();
     const cases: Array<[string, () => Promise<unknown>]> = [
