@@ -250,7 +250,8 @@ async function sendAttempts(prepared: PreparedRequest, options: SendOptions): Pr
     const tries = attempt > 1 ? ` (after ${attempt} attempts)` : '';
     throw new SendApiRequestError('HTTP_STATUS', redactor.text(`The API answered ${status}${response.statusMessage ? ` ${response.statusMessage}` : ''} to ${hop.method} ${redactor.url(hop.url)}${tries}${bodyExcerpt ? `: ${bodyExcerpt}` : '.'}`), {
       statusCode: status,
-      statusMessage: response.statusMessage,
+      // The reason phrase is the server's text, shown with the error: a server may put a secret in it.
+      statusMessage: response.statusMessage === undefined ? undefined : redactor.text(response.statusMessage),
       responseHeaders: response.headers,
       responseExcerpt: bodyExcerpt,
       responseBody: body,

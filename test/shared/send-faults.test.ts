@@ -513,6 +513,17 @@ describe('no secret in errors', () => {
     expectNoSecret(error);
   });
 
+  test('a reason phrase that echoes the secret is masked in the error and its JSON', async () => {
+    plain.route('/reason', (_req, res) => {
+      res.writeHead(403, `Forbidden for ${SECRETS.token}`);
+      res.end();
+    });
+    const { error } = await failure(() => send(secretRequest(plain.url('/reason'))));
+    expect(error.code).toBe('HTTP_STATUS');
+    expect(error.statusMessage).toBe('Forbidden for ***');
+    expectNoSecret(error);
+  });
+
   test('BLOCKED_HOST for a host that a secret filled in names the host masked', async () => {
     const { compileNode, createPlainResolver, executeRequest } = await import('../../shared');
     const secrets = { host: 'internal-secret-host.test' };
