@@ -111,8 +111,9 @@ function n8nEnv(userFolder, { port, brokerPort, encryptionKey }) {
 async function installCommunityPackage(userFolder) {
   const pkg = tarball(PACKAGES.n8n);
   const nodesDir = path.join(userFolder, '.n8n', 'nodes');
-  // Peer dependencies (n8n-workflow) come from n8n itself, as when n8n installs a community package.
-  await npmInstall(nodesDir, [pkg], { extraArgs: ['--legacy-peer-deps'] });
+  // A plain `npm install`, as n8n's manual-install instructions say: npm also installs the peer
+  // dependency n8n-workflow beside it (n8n's own installer leaves peers out; both work).
+  await npmInstall(nodesDir, [pkg]);
   return pkg;
 }
 
