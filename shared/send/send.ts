@@ -119,7 +119,16 @@ async function exchange(prepared: PreparedRequest, s: SendSettings, o: SendOptio
   let hop: Hop = { method: prepared.method, url: prepared.url, headers: { ...prepared.headers }, body: prepared.body };
   let sensitive = prepared.sensitiveHeaders;
   for (let redirects = 0; ; redirects++) {
-    o.checkUrl?.(new URL(hop.url));
+    const target = new URL(hop.url);
+    // Only http(s) is sent. Redirects are checked below; this catches a next-page URL from a response
+    // (axios would read a data: URL itself and hand it back as a page).
+    if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+      throw new SendApiRequestError('INVALID_URL', `${hop.method} ${redactor.url(hop.url)} cannot be sent: only http and https URLs can.`, {
+        field: 'url',
+        hint: 'A next-page URL from the response must be an http or https URL; check the "Next URL" option.',
+      });
+    }
+    o.checkUrl?.(target);
     let response: TransportResponse;
     try {
       response = await o.transport({

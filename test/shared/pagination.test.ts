@@ -158,6 +158,14 @@ test('stopWhen emptyBody with a next URL: stops at the first page whose items ar
   expect(api.requestsTo('/endless')).toHaveLength(3);
 });
 
+test.each(['data:application/json,[1]', 'file:///etc/passwd', 'javascript:alert(1)'])('a next URL of %s from the response is INVALID_URL; nothing is read from it', async (next) => {
+  api.route('/evil', (_req, res) => json(res, 200, { items: [1], next }));
+  const err = await run({ url: api.url('/evil') }, { pagination: 'nextUrl', nextUrl: '#response.body.next' }).catch((e) => e);
+  expect(err).toBeInstanceOf(SendApiRequestError);
+  expect(err.code).toBe('INVALID_URL');
+  expect(api.requestsTo('/evil')).toHaveLength(1);
+});
+
 test('maxPages bounds an endless cursor: 5 pages, 5 requests', async () => {
   const { pages } = await run({ url: api.url('/endless') }, { pagination: 'nextUrl', nextUrl: '#response.body.next', maxPages: 5 });
   expect(pages).toHaveLength(5);
