@@ -130,3 +130,37 @@ export async function editorNode(page: Page, id: string): Promise<EditorNode | u
     return JSON.parse(JSON.stringify(out)) as EditorNode;
   }, id);
 }
+
+/** Opens the request node's dialog (double-click on the workspace node). */
+export async function openRequestDialog(page: Page): Promise<void> {
+  await (await workspaceNode(page, 'send-api-request')).dblclick();
+  await page.locator('#node-input-url').waitFor();
+}
+
+/** Done in the request node's dialog. */
+export async function saveRequestDialog(page: Page): Promise<void> {
+  await page.locator('#node-dialog-ok').click();
+  await page.locator('#node-input-url').waitFor({ state: 'detached' });
+}
+
+/** The config-node picker of Node-RED 4.1 and 5: a + button to add one, a pencil to edit the chosen one. */
+export async function openSecretsDialog(page: Page, action: 'add' | 'edit'): Promise<void> {
+  await page.locator(`#node-input-btn-secrets-${action}`).click();
+  await page.locator('#node-config-input-name').waitFor();
+}
+
+/** Done (Add / Update) in the config node's dialog. */
+export async function saveConfigDialog(page: Page): Promise<void> {
+  await page.locator('#node-config-dialog-ok').click();
+  await page.locator('#node-config-input-name').waitFor({ state: 'detached' });
+}
+
+/** Collects script errors of the editor page: uncaught ones, and those Node-RED catches and only logs. */
+export function collectScriptErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (/oneditprepare|oneditsave|oneditcancel|oneditresize|Error:|Validation error/.test(m.text())) errors.push(m.text());
+  });
+  return errors;
+}

@@ -6,7 +6,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { addListRow, CHROMIUM, deploy, dragFromPalette, editorNode, loadEditor, nodeId, openEditor, wire, workspaceNode, type EditorSession } from './editor-page';
+import {
+  addListRow, CHROMIUM, collectScriptErrors, deploy, editorNode, loadEditor, nodeId, openEditor, openRequestDialog as openRequest,
+  openSecretsDialog, saveConfigDialog as saveConfig, saveRequestDialog as saveRequest, type EditorSession,
+} from './editor-page';
+import { buildFirstFlow, expectFirstRequest, triggerInject } from './scenario';
 import { startApiServer, startNodeRed, type ApiServer, type NodeRedServer } from './servers';
 
 const TOKEN = 'tok-7Hq2-very-secret-value';
@@ -40,17 +44,13 @@ suite('Node-RED editor in Chromium', () => {
   /** Every response body the browser received, to search for secrets. */
   const responses: Array<{ url: string; body: string }> = [];
   /** Script errors in the editor page (uncaught, or caught and logged by Node-RED). */
-  const scriptErrors: string[] = [];
+  let scriptErrors: string[] = [];
 
   beforeAll(async () => {
     api = await startApiServer();
     red = await startNodeRed('browser-test-credential-secret');
     editor = await openEditor(red.url);
-    // Node-RED catches errors of oneditprepare/oneditsave and only logs them: collect them all.
-    editor.page.on('pageerror', (e) => scriptErrors.push(e.message));
-    editor.page.on('console', (m) => {
-      if (/oneditprepare|oneditsave|oneditcancel|oneditresize|Error:|Validation error/.test(m.text())) scriptErrors.push(m.text());
-    });
+    scriptErrors = collectScriptErrors(editor.page);
     editor.page.on('response', async (res) => {
       try {
         responses.push({ url: res.url(), body: (await res.body()).toString('utf8') });
@@ -68,76 +68,21 @@ suite('Node-RED editor in Chromium', () => {
     await api?.close();
   });
 
-  async function trigger(expectCount: number) {
-    const injectId = await nodeId(editor.page, 'inject');
-    const res = await fetch(`${red.url}/inject/${injectId}`, { method: 'POST' });
-    expect(res.status).toBe(200);
-    return api.waitFor(expectCount);
-  }
-
-  /** Done in the config node's dialog (Add / Update). */
-  async function saveConfigDialog() {
-    await editor.page.locator('#node-config-dialog-ok').click();
-    await editor.page.locator('#node-config-input-name').waitFor({ state: 'detached' });
-  }
-
-  /** Done in the request node's dialog. */
-  async function saveRequestDialog() {
-    await editor.page.locator('#node-dialog-ok').click();
-    await editor.page.locator('#node-input-url').waitFor({ state: 'detached' });
-  }
-
-  async function openRequestDialog() {
-    await (await workspaceNode(editor.page, 'send-api-request')).dblclick();
-    await editor.page.locator('#node-input-url').waitFor();
-  }
-
-  /** Node-RED 5's config-node picker: a + button to add one, a pencil to edit the chosen one. */
-  async function openSecretsFromRequestDialog(action: 'add' | 'edit') {
-    await editor.page.locator(`#node-input-btn-secrets-${action}`).click();
-    await editor.page.locator('#node-config-input-name').waitFor();
-  }
+  const trigger = (expectCount: number) => triggerInject(editor.page, red.url, api, expectCount);
+  const saveConfigDialog = () => saveConfig(editor.page);
+  const saveRequestDialog = () => saveRequest(editor.page);
+  const openRequestDialog = () => openRequest(editor.page);
+  const openSecretsFromRequestDialog = (action: 'add' | 'edit') => openSecretsDialog(editor.page, action);
 
   test('add, fill, deploy and trigger: the local server receives the request with the secret', async () => {
     const { page } = editor;
-    await dragFromPalette(page, 'inject', 160, 120);
-    await dragFromPalette(page, 'send-api-request', 420, 120);
-    await wire(page, 'inject', 'send-api-request');
-
-    await openRequestDialog();
-    await page.locator('#node-input-method').selectOption('POST');
-    await page.locator('#node-input-url').fill(`${api.url}/hooks/#payload?source=node-red`);
-    await addListRow(page, '#node-input-headers-list', { '.sar-key': 'Authorization', '.sar-value': 'Bearer #secrets.TOKEN' });
-    await addListRow(page, '#node-input-headers-list', { '.sar-key': 'X-Other', '.sar-value': '#secrets.OTHER' });
-    await page.locator('#node-input-bodyMode').selectOption('fields');
-    await page.locator('#node-input-bodyEncoding').selectOption('json');
-    await addListRow(page, '#node-input-fields-list', { '.sar-key': 'greeting', '.sar-value': 'hello' });
-    await addListRow(page, '#node-input-fields-list', { '.sar-key': 'at', '.sar-value': '#payload' });
-
-    await openSecretsFromRequestDialog('add');
-    await page.locator('#node-config-input-name').fill('API keys');
-    await addListRow(page, '#node-config-input-keys-list', { '.sar-secret-name': 'TOKEN', '.sar-secret-value': TOKEN });
-    await addListRow(page, '#node-config-input-keys-list', { '.sar-secret-name': 'OTHER', '.sar-secret-value': OTHER });
-    await saveConfigDialog();
-
-    for (const file of screenshots) {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      await page.screenshot({ path: file });
-    }
-
-    await saveRequestDialog();
-    await deploy(page);
-
-    const got = await trigger(1);
-    expect(got.method).toBe('POST');
-    expect(got.url).toMatch(/^\/hooks\/\d+\?source=node-red$/);
-    expect(got.headers.authorization).toBe(`Bearer ${TOKEN}`);
-    expect(got.headers['x-other']).toBe(OTHER);
-    expect(got.headers['content-type']).toBe('application/json');
-    const body = JSON.parse(got.body) as { greeting: string; at: unknown };
-    expect(body.greeting).toBe('hello');
-    expect(typeof body.at).toBe('number'); // one variable keeps its JSON type (the inject's timestamp)
-    expect(got.url).toBe(`/hooks/${String(body.at)}?source=node-red`);
+    await buildFirstFlow(page, api.url, { TOKEN, OTHER }, async () => {
+      for (const file of screenshots) {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        await page.screenshot({ path: file });
+      }
+    });
+    expectFirstRequest(await trigger(1), { TOKEN, OTHER });
   }, 180000);
 
   /** Every place the secret could leak to: the files Node-RED wrote and the admin API's answers. */

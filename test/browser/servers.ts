@@ -97,8 +97,8 @@ function writeSettings(userDir: string, credentialSecret: string): string {
 }
 
 /** One Node-RED process; resolves once its admin API answers. */
-async function spawnNodeRed(settings: string, userDir: string, port: number): Promise<{ child: ChildProcess; log: () => string }> {
-  const cli = require.resolve('node-red/red.js');
+async function spawnNodeRed(pkg: string, settings: string, userDir: string, port: number): Promise<{ child: ChildProcess; log: () => string }> {
+  const cli = require.resolve(`${pkg}/red.js`);
   const child = spawn(process.execPath, [cli, '--settings', settings, '--userDir', userDir, '--port', String(port)], {
     cwd: userDir,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -134,8 +134,11 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Starts `node-red` (the Node-RED 5 CLI) on 127.0.0.1 with the built package linked into its user directory. */
-export async function startNodeRed(credentialSecret: string): Promise<NodeRedServer> {
+/**
+ * Starts Node-RED's CLI on 127.0.0.1 with the built package linked into its user directory:
+ * `node-red` (5.x) or the alias package `node-red-4` (4.x).
+ */
+export async function startNodeRed(credentialSecret: string, pkg: 'node-red' | 'node-red-4' = 'node-red'): Promise<NodeRedServer> {
   if (!fs.existsSync(path.join(builtPackage, 'package.json')) || !fs.existsSync(path.join(builtPackage, 'dist', 'node-red', 'send-api-request.html'))) {
     throw new Error('build/node-red is missing: run `npm run build` first (npm test builds before it runs the suites).');
   }
@@ -144,7 +147,7 @@ export async function startNodeRed(credentialSecret: string): Promise<NodeRedSer
   fs.symlinkSync(builtPackage, path.join(userDir, 'node_modules', 'node-red-contrib-send-api-request'), 'dir');
   const settings = writeSettings(userDir, credentialSecret);
   const port = await freePort();
-  let proc = await spawnNodeRed(settings, userDir, port);
+  let proc = await spawnNodeRed(pkg, settings, userDir, port);
   const key = crypto.createHash('sha256').update(credentialSecret).digest();
   return {
     url: `http://127.0.0.1:${port}`,
@@ -152,7 +155,7 @@ export async function startNodeRed(credentialSecret: string): Promise<NodeRedSer
     output: () => proc.log(),
     restart: async () => {
       await stopProcess(proc.child);
-      proc = await spawnNodeRed(settings, userDir, port);
+      proc = await spawnNodeRed(pkg, settings, userDir, port);
     },
     storedCredentials: () => {
       const file = path.join(userDir, 'flows_cred.json');
