@@ -39,7 +39,8 @@ async function main() {
   } finally {
     for (const fn of cleanups.reverse()) await fn();
   }
-  process.stdout.write(`\nRESULT ${JSON.stringify(result)}\n`);
+  // A pipe takes a large line in several writes: exit only once it is all out.
+  await new Promise((resolve) => process.stdout.write(`\nRESULT ${JSON.stringify(result)}\n`, resolve));
 }
 
 main().then(
