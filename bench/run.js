@@ -3,7 +3,8 @@
  * (node-red, n8n, engine, memory; all by default), prints the tables with ratios ours / theirs, and
  * writes docs/BENCHMARKS.md. Sizes from the environment, for quick runs:
  *   BENCH_N (5000 requests per Node-RED measurement), BENCH_ROUNDS (3), BENCH_N8N_ITEMS (5000),
- *   BENCH_MEMORY_MB (200), BENCH_NO_DOCS=1 (print only).
+ *   BENCH_MEMORY_MB (200), BENCH_NO_DOCS=1 (print only), BENCH_DOCS_ONLY=1 (rewrite the doc from
+ *   the stored results, measure nothing).
  * Each measurement runs in a fresh process (its own peak RSS); results of parts not run this time are
  * kept from the last run (.tmp/bench/results.json) so a per-part run does not blank the others.
  */
@@ -79,6 +80,7 @@ function writeDoc(all, m) {
   }
   out.push('## Targets', '');
   out.push(markdownTable([['measure', 'value', 'target', 'verdict'], ...targets]), '');
+  out.push(PROPOSALS, '');
   for (const [name, part] of Object.entries(PARTS)) {
     const r = all[name];
     out.push(`## ${part.title}`, '');
@@ -94,11 +96,21 @@ function writeDoc(all, m) {
   fs.writeFileSync(DOC, `${out.join('\n').trimEnd()}\n`);
 }
 
+const PROPOSALS = [
+  '### Where the misses come from, and proposed fixes',
+  '',
+  '- **Node-RED vs the core http request node (≥ 1.5×)**: both nodes spend most of a request in their HTTP client (ours axios, theirs got) and in Node-RED; the core\'s own work is a few per cent. Proposal: a transport over undici (the "core + undici prototype" row: about twice the requests per second of core + axios, and no Node-RED). Before it can ship it needs what the axios transport has: the SSRF guard on the connected address (an undici Agent `connect.lookup`), tls-config material (`connect` options), the proxy rules (undici ProxyAgent per proxy URL) and its tests.',
+  '- **n8n vs the HTTP Request node (≥ 2×)**: both send through n8n\'s request helper, which builds a proxy-aware agent per request and so opens a new connection per request (the "connections" column); that cost is the host\'s, and the same for both nodes. On our side the adapter still compiles the node per item (compileNode, options read and normalized twice, `JSON.stringify(config)` to look for binary): proposed adapter fix, cache the compiled node per execution keyed by the raw parameters (they are the same text for every item unless a parameter is an expression), and read options once.',
+  '- **# engine vs concatenation (≥ 0.5×)**: the floor is a template literal the JIT turns into a few string appends; renderRequest also parses the URL with WHATWG URL, checks every header name and value, validates the raw JSON (JSON.parse) and resolves each variable through the host resolver. Done in this round: redactor patterns built lazily (they were built per render: a third of a URL render), no URLSearchParams without query rows, JSON string state scanned once per template instead of per render. What is left is mostly those checks (URL parsing, header validation, JSON.parse of the body) and the resolver walk, which the floor does not do; the target is not reachable without dropping a check, so none was dropped.',
+].join('\n');
+
 const NOTES = {
   'node-red': [
     'How it is measured: Node-RED is embedded (require(\'node-red\'), RED.init/RED.start, temporary user directory, no editor) and this package is loaded from build/node-red as an installed module. A driver calls the request node\'s `receive()` with `{ payload: { id } }` and keeps C messages in flight; a bench sink node (and a Catch node wired to it) hands every output back; each answer is checked (status 200, the message\'s own id in the parsed JSON). GET `/items/<id>`, `Accept: application/json`, answer parsed as JSON: ours with `#payload.id` in the URL, the core node with `{{{payload.id}}}` and "a parsed JSON object". Raw clients run the same request in a plain Node process (no Node-RED) with a keep-alive agent. Each measurement is a fresh process: a warm-up of N/10 requests, then N measured; CPU time is the process\'s user+system time over the measured requests; peak RSS is the process\'s (Node-RED\'s own ~140 MB included); "connections" is what the server saw.',
     '',
     'Keep-alive in the core http request node: the node\'s "Enable connection keep-alive" checkbox (property `persist`, Node-RED 3.1+ and so 4 and 5) gives the node its own `http.Agent({ keepAlive: true })`. With it off, got uses Node\'s global agent, which keeps connections alive by default since Node 19: the "off" rows show the same few connections as "on". On Node ≥ 19 both rows are keep-alive in practice.',
+    '',
+    'The two "no Node-RED" rows at C=16 split our cost: the core\'s one path (compileNode once, executeRequest per request, the same GET) with the shipped axios transport, and with a prototype transport over undici.request (bench/raw/undici-transport.js: keep-alive pool, whole-exchange timeout, abort, size limit, gzip/deflate/br). Profiles (node --cpu-prof) show the core\'s own work (render, send life cycle, parseBody) at a few per cent of a request; the rest is the HTTP client and Node-RED. A leaner transport is the lever: see "Proposal" below the targets.',
   ].join('\n'),
   n8n: [
     'How it is measured: a workflow Source (N items `{ id, name }`) → request node runs through n8n-core\'s WorkflowExecute (adapted from test/n8n/harness.ts), this package loaded from build/n8n by n8n\'s PackageDirectoryLoader, n8n\'s HTTP Request node (typeVersion 4.2) from the n8n-nodes-base of the full n8n install in .tmp/n8n-host. Ours: URL `…/items/#id`, header `Accept: application/json`, responseOutput body; theirs: URL `=…/items/{{ $json.id }}`, the same header, defaults. Every output item is checked against its input id. A 50-item warm-up workflow runs first in each process; the time is the whole workflow.',
@@ -106,10 +118,20 @@ const NOTES = {
     'n8n\'s HTTP Request node has no in-flight limit: it starts every item\'s request, then awaits them all; its "batching" option only sleeps between groups. Both nodes send through n8n\'s request helper, which opens a new connection per request (the "connections" column): no keep-alive in either.',
   ].join('\n'),
   engine: 'How it is measured: `compileRequest` once, then `renderRequest` per item (1,024 different items, resolver per item made before timing, secrets passed as both hosts pass them), the path both hosts take, against a hand-written template literal that builds the same URL / headers / body (checked equal before timing). Time-boxed runs of 0.5 s, alternating, median of the rounds. The floor does no URL parsing, no header checks and no JSON validation; renderRequest does all three (and, for the header set, also builds the URL).',
-  memory: 'How it is measured: one GET of a binary response (application/octet-stream) in a fresh process started with --expose-gc; the baseline is the RSS after a 1 KB warm-up request and two GCs, the peak is the process\'s maximum RSS. Node-RED: the message payload is a Buffer. n8n: BinaryDataService in filesystem mode (an instance\'s default), ours with responseFormat binary, theirs with response format "file".',
+  memory: [
+    'How it is measured: one GET of a binary response (application/octet-stream) in a fresh process started with --expose-gc; the baseline is the RSS after a 1 KB warm-up request and two GCs, the peak is the process\'s maximum RSS. Node-RED: the message payload is a Buffer. n8n: BinaryDataService in filesystem mode (an instance\'s default), ours with responseFormat binary, theirs with response format "file".',
+    '',
+    'Node-RED: the axios transport reads the response stream into one Buffer allocated from Content-Length (before, axios\'s buffered read kept every chunk and then concatenated them, about twice the size); what remains over 1× is socket chunks not yet collected. n8n: **our node buffers**: its transport asks n8n\'s request helper for the whole body (`encoding: \'arraybuffer\'`) and the core\'s Transport returns a Buffer, so the whole response is in memory (several copies on the way) before prepareBinaryData writes it to disk. n8n\'s HTTP Request node asks the helper for a stream (`encoding: \'stream\'`) and hands it to prepareBinaryData, which streams it to the file. To stream too, the core\'s TransportResponse needs an optional stream body for binary responses (size limit enforced while piping), and the n8n adapter must pass it to prepareBinaryData: an adapter + core change, not made here.',
+  ].join('\n'),
 };
 
 async function main() {
+  if (process.env.BENCH_DOCS_ONLY === '1') {
+    // Rewrites docs/BENCHMARKS.md from the stored results, without measuring.
+    writeDoc(readResults(), machine());
+    log(`wrote ${path.relative(ROOT, DOC)} from ${path.relative(ROOT, RESULTS)}`);
+    return;
+  }
   const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(PARTS);
   for (const w of wanted) if (!PARTS[w]) throw new Error(`unknown part "${w}": choose from ${Object.keys(PARTS).join(', ')}`);
   if (!fs.existsSync(path.join(ROOT, 'build', 'node-red', 'package.json')) || !fs.existsSync(path.join(ROOT, 'build', 'n8n', 'package.json'))) {

@@ -17,4 +17,14 @@ function ratio(ours, theirs) {
   return Number.isFinite(ours) && Number.isFinite(theirs) && theirs > 0 ? ours / theirs : NaN;
 }
 
-module.exports = { median, fmt, ratio };
+/**
+ * The median of per-round ratios a[i] / b[i]: samples of one round ran back to back, so the ratio of a
+ * pair cancels the machine's drift between rounds better than a ratio of two medians.
+ */
+function pairedRatio(a = [], b = []) {
+  const ratios = [];
+  for (let i = 0; i < Math.min(a.length, b.length); i++) ratios.push(ratio(a[i], b[i]));
+  return median(ratios);
+}
+
+module.exports = { median, fmt, ratio, pairedRatio };

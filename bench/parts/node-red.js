@@ -5,7 +5,7 @@
 'use strict';
 const path = require('node:path');
 const { runChild } = require('../lib/child');
-const { median, fmt, ratio } = require('../lib/stats');
+const { median, fmt, pairedRatio } = require('../lib/stats');
 
 const CONTENDERS = [
   { id: 'ours', label: 'Send API Request', script: 'node-red/worker.js' },
@@ -53,32 +53,40 @@ async function run({ server, rounds, n, log }) {
       connections: median(list.map((s) => s.connections)),
       failed: list.reduce((a, s) => a + s.failed, 0),
       firstError: list.find((s) => s.firstError)?.firstError,
-      rounds: list.map((s) => Math.round(s.perSecond)),
+      perRound: list.map((s) => s.perSecond),
     };
+  }
+  for (const [key, s] of Object.entries(summary)) {
+    const ours = summary[`ours@${key.split('@')[1]}`];
+    s.oursRatio = pairedRatio(ours?.perRound, s.perRound);
+  }
+  // The core's path without Node-RED, transport against transport.
+  if (summary['core-undici@16']) {
+    summary['core-undici@16'].vsCoreAxios = pairedRatio(summary['core-undici@16'].perRound, summary['core-axios@16']?.perRound);
+    summary['core-undici@16'].vsUndici = pairedRatio(summary['core-undici@16'].perRound, summary['undici@16']?.perRound);
   }
   return { n, warmup, rounds, summary };
 }
 
 function targets(res) {
   const s = res.summary;
-  const get = (id, c) => s[`${id}@${c}`]?.perSecond;
+  const vsOurs = (id) => s[`${id}@16`]?.oursRatio;
   return [
-    { what: 'Node-RED C=16: Send API Request / core http request (keep-alive on), req/s', ratio: ratio(get('ours', 16), get('core-ka', 16)), target: 1.5 },
-    { what: 'Node-RED C=16: Send API Request / raw axios, req/s', ratio: ratio(get('ours', 16), get('axios', 16)), target: 0.8 },
-    { what: 'Node-RED C=16: Send API Request / raw undici request (the ceiling), req/s', ratio: ratio(get('ours', 16), get('undici', 16)), target: undefined },
-    { what: 'C=16, no host: core + undici prototype transport / raw undici request, req/s', ratio: ratio(get('core-undici', 16), get('undici', 16)), target: 0.6 },
-    { what: 'C=16, no host: core + undici prototype / core + axios transport, req/s', ratio: ratio(get('core-undici', 16), get('core-axios', 16)), target: undefined },
+    { what: 'Node-RED C=16: Send API Request / core http request (keep-alive on), req/s', ratio: vsOurs('core-ka'), target: 1.5 },
+    { what: 'Node-RED C=16: Send API Request / raw axios, req/s', ratio: vsOurs('axios'), target: 0.8 },
+    { what: 'Node-RED C=16: Send API Request / raw undici request (the ceiling), req/s', ratio: vsOurs('undici'), target: undefined },
+    { what: 'C=16, no host: core + undici prototype transport / raw undici request, req/s', ratio: s['core-undici@16']?.vsUndici, target: 0.6 },
+    { what: 'C=16, no host: core + undici prototype / core + axios transport, req/s', ratio: s['core-undici@16']?.vsCoreAxios, target: undefined },
   ];
 }
 
 function table(res) {
-  const rows = [['C', 'contender', 'req/s', 'CPU µs/req', 'peak RSS MB', 'connections', 'ours / this (req/s)', 'failed']];
+  const rows = [['C', 'contender', 'req/s', 'CPU µs/req', 'peak RSS MB', 'connections', 'ours / this (median of per-round ratios)', 'failed']];
   for (const concurrency of CONCURRENCY) {
-    const ours = res.summary[`ours@${concurrency}`];
     for (const c of CONTENDERS) {
       const s = res.summary[`${c.id}@${concurrency}`];
       if (!s) continue;
-      rows.push([String(concurrency), c.label, fmt(s.perSecond), fmt(s.cpuUsPerRequest), fmt(s.peakRssMb), fmt(s.connections), c.id === 'ours' ? '—' : fmt(ratio(ours?.perSecond, s.perSecond), 2), String(s.failed)]);
+      rows.push([String(concurrency), c.label, fmt(s.perSecond), fmt(s.cpuUsPerRequest), fmt(s.peakRssMb), fmt(s.connections), c.id === 'ours' ? '—' : fmt(s.oursRatio, 2), String(s.failed)]);
     }
   }
   return rows;
