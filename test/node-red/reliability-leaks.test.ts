@@ -5,6 +5,7 @@
  * response headers on it), no status text and no log call; and no output is sent.
  */
 import { SWEEP_CASES, SWEEP_FORM, SWEEP_INPUT, SWEEP_SECRET, expectSecretSent, findLeaks, routeEchoFail, startSweepTargets, sweepHeaders, type SweepCase, type SweepTargets } from '../support/leak-sweep';
+import { firstMessage } from '../support/first-message';
 import { flowWith, helper, requestNode, sendApiRequestNode } from './support';
 
 let targets: SweepTargets;
@@ -43,13 +44,7 @@ describe('secret leak sweep: every error path', () => {
     const req = helper.getNode('req');
     const statuses: unknown[] = [];
     req.on('call:status', ((call: { args: unknown[] }) => statuses.push(call.args[0])) as never);
-    const caught = new Promise<Record<string, unknown>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no Catch message within 10 s')), 10000);
-      helper.getNode('caught').on('input', ((msg: Record<string, unknown>) => {
-        clearTimeout(timer);
-        resolve(msg);
-      }) as never);
-    });
+    const caught = firstMessage([helper.getNode('caught')], 10000);
     const outputs: unknown[] = [];
     helper.getNode('out').on('input', ((msg: unknown) => outputs.push(msg)) as never);
     req.receive({ ...SWEEP_INPUT });
