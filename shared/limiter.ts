@@ -31,7 +31,8 @@ export function createLimiter(concurrency: number, maxQueued = Infinity): Limite
           active++;
           let p: Promise<T>;
           try {
-            p = task();
+            // A task that returns a plain value (not a promise) must still free its slot.
+            p = Promise.resolve(task());
           } catch (e) {
             p = Promise.reject(e);
           }

@@ -107,6 +107,13 @@ describe('limiter', () => {
     await expect(limiter.run(async () => 'ok')).resolves.toBe('ok');
   });
 
+  test('a task that returns a plain value (no promise) still frees its slot', async () => {
+    const limiter = createLimiter(1);
+    await expect(limiter.run((() => 'plain') as unknown as () => Promise<string>)).resolves.toBe('plain');
+    expect(limiter.active).toBe(0);
+    await expect(limiter.run(async () => 'next')).resolves.toBe('next');
+  });
+
   test('clear() rejects the waiting tasks, not the running one', async () => {
     const limiter = createLimiter(1);
     const running = limiter.run(() => tick(20).then(() => 'done'));
