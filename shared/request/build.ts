@@ -199,6 +199,8 @@ function finishBody(compiled: CompiledRequest, resolver: VariableResolver, onMis
           let v = renderValue(row.value, ctxFor(resolver, onMissing, `body.fields[${row.index}]`));
           if (Buffer.isBuffer(v)) v = textOf(v);
           else if (v !== null && typeof v === 'object') jsonOf(v, `body.fields[${row.index}]`); // fails early, naming the row, for a value with no JSON form
+          // An n8n expression may give undefined (or a function): JSON.stringify would drop the field silently.
+          else if (v === undefined || typeof v === 'function' || typeof v === 'symbol') v = null;
           obj[key] = v;
         }
         return { body: JSON.stringify(obj), contentType: 'application/json' };

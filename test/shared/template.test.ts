@@ -3,7 +3,7 @@
  * raw JSON positions and INVALID_JSON positions. Most cases go through buildRequest, as a user's
  * form would; the grammar cases read parseTemplate's parts directly.
  */
-import { buildRequest, parseTemplate, SendApiRequestError, type RequestConfig, type TemplatePart } from '../../shared';
+import { buildRequest, compileRequest, createPlainResolver, parseTemplate, renderRequest, SendApiRequestError, type RequestConfig, type TemplatePart } from '../../shared';
 
 type Vars = { values: Record<string, unknown>; secrets?: Record<string, string> };
 
@@ -351,6 +351,13 @@ describe('body modes', () => {
     const r = buildRequest({ url: 'https://api.test/', method: 'POST', body: { mode: 'fields', fields: [{ key: 'n', value: '#n' }, { key: 'o', value: '#o' }, { key: 't', value: 'n=#n' }, { key: 'b', value: '#buf' }] } },
       vars({ n: 2, o: { a: true }, buf: Buffer.from('hi') }));
     expect(JSON.parse(String(r.body))).toEqual({ n: 2, o: { a: true }, t: 'n=2', b: 'hi' });
+  });
+
+  test('n8n: an expression that gives undefined keeps its JSON field, as null', () => {
+    const compiled = compileRequest({ url: 'https://api.test/', method: 'POST', body: { mode: 'fields', fields: [{ key: 'a', value: '{{ $json.missing }}' }, { key: 'b', value: '#b' }] } }, { expressions: true });
+    const resolver = { ...createPlainResolver({ values: { b: 1 } }), evaluate: () => undefined };
+    const r = renderRequest(compiled, resolver);
+    expect(JSON.parse(String(r.body))).toEqual({ a: null, b: 1 });
   });
 
   test('a JSON field named __proto__ is sent like any other field', () => {
