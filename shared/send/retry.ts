@@ -19,7 +19,11 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
   const v = Array.isArray(value) ? value[0] : value;
   if (v === undefined) return undefined;
   const trimmed = v.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // Seconds; a fraction (not in the RFC, seen in the wild) is read as meant, not as a date.
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  // HTTP dates begin with a day name ("Wed, 21 Oct 2015 …"); Date.parse alone would read "-1" or
+  // "2026" as dates in the past and retry at once.
+  if (!/^[A-Za-z]{3,9},? /.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
