@@ -36,7 +36,11 @@ async function main() {
     });
   }
   const options = { workDir };
-  if (only.includes('node-red')) await report.part('Node-RED 5 with the packed Node-RED package', () => require('../test/e2e/node-red').nodeRedPart(report, options));
+  if (only.includes('node-red')) {
+    const nodeRed = require('../test/e2e/node-red');
+    await report.part('Node-RED 5 with the packed Node-RED package', () => nodeRed.nodeRedPart(report, options));
+    await report.part('Node-RED 5 palette manager upload', () => nodeRed.paletteUpload(report, options));
+  }
   if (only.includes('n8n')) await report.part('n8n with the packed n8n package', () => require('../test/e2e/n8n').n8nPart(report, options));
   if (only.includes('ecosystem')) await report.part('Ecosystem checks', () => require('../test/e2e/ecosystem').ecosystemPart(report, options));
   report.durations.push({ name: 'total', took: Date.now() - started });

@@ -13,7 +13,7 @@ const fixture = require('./fixtures/node-red-flow');
 
 const NODE_TYPES = ['send-api-request', 'send-api-request-secrets'];
 
-function settingsFile(port) {
+function settingsFile(port, { paletteInstall = false } = {}) {
   return `// Written by test/e2e/node-red.js for one run.
 module.exports = {
   uiHost: '127.0.0.1',
@@ -25,7 +25,7 @@ module.exports = {
   diagnostics: { enabled: false, ui: false },
   runtimeState: { enabled: false, ui: false },
   telemetry: { enabled: false, updateNotification: false },
-  externalModules: { palette: { allowInstall: false }, modules: { allowInstall: false } },
+  externalModules: { palette: { allowInstall: ${paletteInstall}, allowUpload: ${paletteInstall} }, modules: { allowInstall: false } },
   logging: { console: { level: 'info', metrics: false, audit: false } },
   editorTheme: { tours: false },
 };
@@ -46,14 +46,36 @@ async function adminGet(base, route) {
   return { status: res.status, text: await res.text() };
 }
 
-async function postOrder(base) {
-  const res = await fetch(`${base}${fixture.FLOW_PATH}`, {
+/**
+ * Calls an http in endpoint of the deployed flows. A 404 means the flows have not started yet (a
+ * deploy's answer can come before its http in routes exist): no message was sent, so it is retried
+ * for a bounded time.
+ */
+async function callFlow(url, init = {}) {
+  const until = Date.now() + 15000;
+  for (;;) {
+    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(20000) });
+    const text = await res.text();
+    if (res.status !== 404 || Date.now() > until) return { status: res.status, headers: res.headers, text };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function postOrder(base) {
+  return callFlow(`${base}${fixture.FLOW_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fixture.ORDER) });
+}
+
+/** Deploys the test flows (full deployment) through the admin API; returns the answer's text. */
+async function deploy(base, apiBase, secret) {
+  const res = await fetch(`${base}/flows`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(fixture.ORDER),
+    headers: { 'content-type': 'application/json', 'Node-RED-API-Version': 'v1', 'Node-RED-Deployment-Type': 'full' },
+    body: JSON.stringify(fixture.flow({ apiBase, secret })),
     signal: AbortSignal.timeout(20000),
   });
-  return { status: res.status, headers: res.headers, text: await res.text() };
+  const text = await res.text();
+  assert.ok(res.status === 204 || res.status === 200, `POST /flows answered ${res.status}: ${text}`);
+  return text;
 }
 
 /** The checks on what the local API server received from the flow. */
@@ -115,15 +137,7 @@ async function nodeRedPart(report, { workDir }) {
     });
 
     const deployed = await report.check('the flow deploys through the admin API with the config node credentials', async () => {
-      const res = await fetch(`${base}/flows`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'Node-RED-API-Version': 'v1', 'Node-RED-Deployment-Type': 'full' },
-        body: JSON.stringify(fixture.flow({ apiBase: api.base, secret })),
-        signal: AbortSignal.timeout(20000),
-      });
-      const text = await res.text();
-      assert.ok(res.status === 204 || res.status === 200, `POST /flows answered ${res.status}: ${text}`);
-      assertNoSecret(text, secret, 'the POST /flows answer');
+      assertNoSecret(await deploy(base, api.base, secret), secret, 'the POST /flows answer');
     });
     if (!deployed) return;
 
@@ -143,26 +157,19 @@ async function nodeRedPart(report, { workDir }) {
 
     await report.check("#env reads the flow's own environment variables (tab env)", async () => {
       const before = api.requests.length;
-      const res = await fetch(`${base}${fixture.TAB_ENV_PATH}`, { signal: AbortSignal.timeout(20000) });
-      const text = await res.text();
+      const res = await callFlow(`${base}${fixture.TAB_ENV_PATH}`);
       const req = await api.nextRequest(before, 3000);
       assert.equal(req.method, 'GET');
       assert.equal(req.url, `/channels/${fixture.TAB_ENV_VALUE}`);
-      assert.equal(res.status, ANSWER_STATUS, `the flow answered ${res.status}: ${text}`);
+      assert.equal(res.status, ANSWER_STATUS, `the flow answered ${res.status}: ${res.text}`);
     });
 
     await report.check('a refused request (403) reaches a Catch node with the message kept; the error names the status and hides the secret', async () => {
       const before = api.requests.length;
-      const res = await fetch(`${base}${fixture.ERROR_PATH}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(fixture.ORDER),
-        signal: AbortSignal.timeout(20000),
-      });
-      const text = await res.text();
+      const { status, text } = await callFlow(`${base}${fixture.ERROR_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fixture.ORDER) });
       const req = await api.nextRequest(before, 3000);
       assert.equal(req.headers.authorization, `Bearer ${secret}`, 'the refused request carried the secret');
-      assert.equal(res.status, fixture.ERROR_ANSWER_STATUS, `the Catch path did not answer (status ${res.status}): ${text}`);
+      assert.equal(status, fixture.ERROR_ANSWER_STATUS, `the Catch path did not answer (status ${status}): ${text}`);
       assertNoSecret(text, secret, 'msg.error');
       const error = JSON.parse(text);
       assert.match(error.message, new RegExp(String(FAIL_STATUS)), `msg.error.message does not name the status: ${error.message}`);
@@ -201,4 +208,44 @@ async function nodeRedPart(report, { workDir }) {
   }
 }
 
-module.exports = { nodeRedPart };
+/**
+ * The palette manager's "upload a module" path: a fresh user directory, nothing installed, the
+ * tarball sent to POST /nodes as the editor does; Node-RED runs npm itself and the node types are
+ * usable at once, without a restart.
+ */
+async function paletteUpload(report, { workDir }) {
+  const pkg = tarball(PACKAGES.nodeRed);
+  const userDir = path.join(workDir, 'node-red-palette');
+  fs.rmSync(userDir, { recursive: true, force: true });
+  fs.mkdirSync(userDir, { recursive: true });
+  const secret = newSecret('nr-palette-secret');
+  const api = await startApiServer();
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  fs.writeFileSync(path.join(userDir, 'settings.js'), settingsFile(port, { paletteInstall: true }));
+  const host = startNodeRed(userDir, port, { [fixture.ENV_NAME]: fixture.ENV_VALUE });
+  try {
+    await report.check('the palette manager installs the uploaded tarball (POST /nodes) and the flow runs without a restart', async () => {
+      await waitForHttp(`${base}/settings`, host, 90000);
+      const form = new FormData();
+      form.append('tarball', new Blob([fs.readFileSync(pkg)], { type: 'application/gzip' }), path.basename(pkg));
+      const res = await fetch(`${base}/nodes`, { method: 'POST', body: form, headers: { accept: 'application/json' }, signal: AbortSignal.timeout(5 * 60000) });
+      const text = await res.text();
+      assert.equal(res.status, 200, `POST /nodes answered ${res.status}: ${text}`);
+      const info = JSON.parse(text);
+      assert.equal(info.name, PACKAGES.nodeRed);
+      const types = info.nodes.flatMap((n) => n.types);
+      for (const t of NODE_TYPES) assert.ok(types.includes(t), `type ${t} is not registered after the upload (got ${types.join(', ')})`);
+      await deploy(base, api.base, secret);
+      const answer = await postOrder(base);
+      assert.equal(api.requests.length, 1, `no request reached the API; the flow answered ${answer.status}: ${answer.text}`);
+      assertApiRequest(api.requests[0], secret);
+      assert.equal(answer.status, ANSWER_STATUS, `the flow answered ${answer.status}: ${answer.text}`);
+    });
+  } finally {
+    await host.stop();
+    await api.close();
+  }
+}
+
+module.exports = { nodeRedPart, paletteUpload };
