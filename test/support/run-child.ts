@@ -10,6 +10,8 @@ const RUNNER = path.join(__dirname, 'ts-child.js');
 export interface ChildRun<T> {
   result: T;
   ms: number;
+  /** What the child printed on stderr (Node's process warnings land there). */
+  stderr: string;
 }
 
 export function runScenario<T>(scenario: string, env: Record<string, string>, timeoutMs: number): Promise<ChildRun<T>> {
@@ -35,7 +37,7 @@ export function runScenario<T>(scenario: string, env: Record<string, string>, ti
         reject(new Error(`${path.basename(scenario)} exited with ${code}\n${stderr.slice(-4000)}\n${stdout.slice(-2000)}`));
         return;
       }
-      resolve({ result: JSON.parse(line.slice('RESULT '.length)) as T, ms: Date.now() - started });
+      resolve({ result: JSON.parse(line.slice('RESULT '.length)) as T, ms: Date.now() - started, stderr });
     });
   });
 }
