@@ -38,6 +38,7 @@
 
   RED.nodes.registerType('send-api-request-secrets', {
     category: 'config',
+    paletteLabel: 'secret keys',
     defaults: {
       name: { value: '' },
       keys: { value: [], validate: validKeys },
