@@ -1,16 +1,10 @@
 // Assembles build/n8n: the n8n community node package (nodes, credentials, compiled core; no runtime dependencies).
 const fs = require('node:fs');
 const path = require('node:path');
-const { root, rootPackage, copyTree, fresh, writeJson, copyCore } = require('./package-files');
+const { root, rootPackage, copyTree, fresh, writeJson, copyCore, publisherFields } = require('./package-files');
 
 const out = path.join(root, 'build', 'n8n');
 const NAME = 'n8n-nodes-send-api-request';
-
-function pick(source, keys) {
-  const out = {};
-  for (const k of keys) if (source[k] !== undefined) out[k] = source[k];
-  return out;
-}
 
 async function assemble() {
   fresh(out);
@@ -42,7 +36,7 @@ async function assemble() {
     license: 'MIT',
     keywords: ['n8n-community-node-package', 'n8n', 'http', 'api', 'request', 'secrets'],
     // Who publishes is the repository's to say (n8n's lint wants an author with an email and a homepage).
-    ...pick(rootPackage, ['author', 'homepage', 'repository', 'bugs']),
+    ...publisherFields(),
     main: 'dist/shared/index.js',
     files: ['dist'],
     engines: { node: '>=24' },

@@ -1,7 +1,7 @@
 // Assembles build/node-red: the Node-RED node package (runtime, editor, config node, compiled core, axios transport).
 const fs = require('node:fs');
 const path = require('node:path');
-const { root, rootPackage, copyTree, fresh, writeJson } = require('./package-files');
+const { root, rootPackage, copyTree, fresh, writeJson, publisherFields } = require('./package-files');
 
 const out = path.join(root, 'build', 'node-red');
 const NAME = 'node-red-contrib-send-api-request';
@@ -28,6 +28,7 @@ async function assemble() {
     version: rootPackage.version,
     description: 'Node-RED node: Send API Request — call any HTTP API with # variables and secret keys that never leak.',
     license: 'MIT',
+    ...publisherFields(),
     keywords: ['node-red', 'http', 'api', 'request', 'secrets'],
     files: ['dist', 'examples'],
     engines: { node: '>=20' },

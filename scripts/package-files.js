@@ -33,4 +33,11 @@ function copyCore(to) {
   copyTree(path.join(root, 'dist', 'shared'), path.join(to, 'dist', 'shared'), (f) => !f.includes(`${path.sep}transports${path.sep}`));
 }
 
-module.exports = { root, rootPackage, copyTree, fresh, writeJson, copyCore };
+/** Who publishes, and where to report bugs: the repository's to say, copied into each package. */
+function publisherFields() {
+  const out = {};
+  for (const k of ['author', 'homepage', 'repository', 'bugs']) if (rootPackage[k] !== undefined) out[k] = rootPackage[k];
+  return out;
+}
+
+module.exports = { root, rootPackage, copyTree, fresh, writeJson, copyCore, publisherFields };
