@@ -1,18 +1,25 @@
 /**
  * Secret leak sweep (issue 5, part 3), Node-RED: what the editor receives and what is saved. The full
  * runtime with its admin API runs in a child process (test/support/node-red-admin-scenario.ts); the
- * flow is deployed through POST /flows with the secret in the secret-keys node's credentials. The
- * secret must be in no admin answer (GET /flows, /nodes as JSON and HTML, the names endpoint,
- * /credentials/…), no log line, nor flows.json; flows_cred.json holds it encrypted only.
+ * flow is deployed through POST /flows with secrets in two secret-keys nodes' credentials (the admin
+ * API's JSON credential, and the editor's per-row slot). The secrets must be in no admin answer (GET
+ * /flows, /nodes as JSON and HTML, the names endpoint, /credentials/…), no log line, nor flows.json;
+ * flows_cred.json holds them encrypted only.
  */
 import * as path from 'node:path';
 import { SWEEP_SECRET, findLeaks } from '../support/leak-sweep';
 import type { AdminExposure } from '../support/node-red-admin-scenario';
 import { runScenario } from '../support/run-child';
 
+/** A second secret, given the way the editor gives it. */
+const OTHER_SECRET = 'Ed-4c1e/row+slot "0"&z';
+
 const FLOW = [
   { id: 'tab', type: 'tab', label: 'sweep' },
-  { id: 'keys', type: 'send-api-request-secrets', name: 'sweep keys' },
+  // Deployed through the admin API: the JSON credential.
+  { id: 'keys', type: 'send-api-request-secrets', name: 'sweep keys', credentials: { secrets: JSON.stringify({ TOKEN: SWEEP_SECRET }) } },
+  // As the editor saves it: the names as a property, one password credential per row.
+  { id: 'rows', type: 'send-api-request-secrets', name: 'editor keys', keys: [{ name: 'OTHER', slot: 0 }], credentials: { slot0: OTHER_SECRET } },
   {
     id: 'req',
     type: 'send-api-request',
@@ -31,7 +38,6 @@ const FLOW = [
 test('a flow deployed through the admin API: the secret is in no admin answer, log or saved flow file', async () => {
   const { result } = await runScenario<AdminExposure>(path.join(__dirname, '..', 'support', 'node-red-admin-scenario.ts'), {
     NODE_RED_PACKAGE: process.env.NODE_RED_PACKAGE ?? 'node-red',
-    SWEEP_SECRET,
     SWEEP_FLOW: JSON.stringify(FLOW),
   }, 60000);
   expect(result.deployStatus).toBeLessThan(300);
@@ -42,17 +48,21 @@ test('a flow deployed through the admin API: the secret is in no admin answer, l
   expect(JSON.parse(a['GET /flows'].text)).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'req', type: 'send-api-request' })]));
   expect(a['GET /nodes (JSON)'].text).toContain('node-red-contrib-send-api-request');
   expect(a['GET /nodes (HTML)'].text).toContain('send-api-request');
-  expect(JSON.parse(a['GET names'].text)).toEqual({ names: ['TOKEN'] });
-  const flags = JSON.parse(a['GET /credentials'].text) as Record<string, unknown>;
-  expect(flags.has_secrets).toBe(true);
-  for (const [key, value] of Object.entries(flags)) {
-    expect(key).toMatch(/^has_/);
-    expect(typeof value).toBe('boolean');
+  expect(JSON.parse(a['GET names keys'].text)).toEqual({ names: ['TOKEN'] });
+  expect(JSON.parse(a['GET names rows'].text)).toEqual({ names: ['OTHER'] });
+  const flags = { keys: JSON.parse(a['GET /credentials keys'].text), rows: JSON.parse(a['GET /credentials rows'].text) } as Record<string, Record<string, unknown>>;
+  expect(flags.keys.has_secrets).toBe(true);
+  expect(flags.rows.has_slot0).toBe(true);
+  for (const answer of Object.values(flags)) {
+    for (const [key, value] of Object.entries(answer)) {
+      expect(key).toMatch(/^has_/);
+      expect(typeof value).toBe('boolean');
+    }
   }
   expect(JSON.parse(result.credFile)).toEqual({ $: expect.any(String) }); // encrypted with credentialSecret
   expect(result.logs.length).toBeGreaterThan(0);
 
   const places: Record<string, unknown> = { 'flows.json': result.flowFile, 'flows_cred.json': result.credFile, log: result.logs };
   for (const [name, answer] of Object.entries(a)) places[name] = answer.text;
-  expect(findLeaks(places, [SWEEP_SECRET])).toEqual([]);
+  expect(findLeaks(places, [SWEEP_SECRET, OTHER_SECRET])).toEqual([]);
 }, 90000);

@@ -9,7 +9,7 @@ import { startMisbehavingServer, type MisbehavingServer } from './misbehaving-se
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dns = require('node:dns') as typeof import('node:dns');
 
-type Callback = (err: NodeJS.ErrnoException | null, address?: string | dns.LookupAddress[], family?: number) => void;
+type Callback = (err: NodeJS.ErrnoException | null, address?: string | import('node:dns').LookupAddress[], family?: number) => void;
 
 export function resolveToLoopback(names: readonly string[]): () => void {
   const wanted = new Set(names.map((n) => n.toLowerCase()));

@@ -1,7 +1,7 @@
 /**
  * Runs in a child process (test/node-red/reliability-editor-leaks.test.ts): the full Node-RED runtime
  * with its admin API, the package loaded from build/node-red as a palette module, and a flow deployed
- * through POST /flows with a secret in the secret-keys node's credentials. Returns what the editor
+ * through POST /flows with secrets in the secret-keys nodes' credentials. Returns what the editor
  * would receive and what was saved, for the test to search. (Node-RED 5 loads node modules with a
  * dynamic import, which a jest worker's VM refuses: hence a plain child process.)
  */
@@ -34,7 +34,6 @@ export interface AdminExposure {
 const PACKAGE_DIR = path.join(__dirname, '..', '..', 'build', 'node-red');
 
 export async function run(): Promise<AdminExposure> {
-  const secret = process.env.SWEEP_SECRET ?? '';
   const flow = JSON.parse(process.env.SWEEP_FLOW ?? '[]') as Array<Record<string, unknown>>;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const RED = require(require.resolve(process.env.NODE_RED_PACKAGE ?? 'node-red')) as RuntimeApi;
@@ -59,19 +58,21 @@ export async function run(): Promise<AdminExposure> {
       const res = await fetch(`${base}${pathname}`, init);
       return { status: res.status, text: await res.text() };
     };
-    const keysId = String(flow.find((n) => n.type === 'send-api-request-secrets')?.id);
+    // The flow carries its credentials inline, as the editor and the admin API send them.
     const deployed = await admin('/flows', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'Node-RED-Deployment-Type': 'full' },
-      body: JSON.stringify(flow.map((n) => (n.id === keysId ? { ...n, credentials: { secrets: JSON.stringify({ TOKEN: secret }) } } : n))),
+      body: JSON.stringify(flow),
     });
     const answers: Record<string, AdminAnswer> = {
       'GET /flows': await admin('/flows', { headers: { accept: 'application/json' } }),
       'GET /nodes (JSON)': await admin('/nodes', { headers: { accept: 'application/json' } }),
       'GET /nodes (HTML)': await admin('/nodes', { headers: { accept: 'text/html' } }),
-      'GET names': await admin(`/send-api-request-secrets/${keysId}/names`),
-      'GET /credentials': await admin(`/credentials/send-api-request-secrets/${keysId}`),
     };
+    for (const node of flow.filter((n) => n.type === 'send-api-request-secrets')) {
+      answers[`GET names ${String(node.id)}`] = await admin(`/send-api-request-secrets/${String(node.id)}/names`);
+      answers[`GET /credentials ${String(node.id)}`] = await admin(`/credentials/send-api-request-secrets/${String(node.id)}`);
+    }
     return {
       deployStatus: deployed.status,
       answers,
