@@ -68,7 +68,7 @@ function writeDoc(all, m) {
   out.push(`- ${m.cpus} CPUs: ${m.cpuModel}; ${m.memoryGb.toFixed(1)} GB memory; ${m.platform}`);
   out.push(`- Node ${m.benchNode} for the benchmarks (the machine's own node: ${m.systemNode})`);
   out.push(`- Node-RED ${m.nodeRed}, n8n-core ${m.n8nCore}, n8n-workflow ${m.n8nWorkflow}, axios ${m.axios}, undici ${m.undici}`);
-  out.push('- The machine is shared (other work runs on it): absolute numbers move between runs; the ratios are what the targets are about.', '');
+  out.push(`- The machine is shared: other engineers' test runs, an n8n instance and a browser ran during the measurements (load average ${m.load} when the machine was recorded). Rounds of the same contender differ by up to 2× (the "per round" columns), so a ratio near its target can land on either side from one run to the next; CPU time per request moves much less than requests per second.`, '');
   out.push('## Commands', '');
   out.push('```sh', 'npm run bench                 # build, then every part (about 10 minutes on 2 cores)', 'npm run bench:node-red        # one part: bench:node-red, bench:n8n, bench:engine, bench:memory', 'BENCH_N=1000 BENCH_ROUNDS=1 BENCH_N8N_ITEMS=1000 BENCH_MEMORY_MB=50 node bench/run.js   # a quick run', '```', '');
   out.push('No benchmark runs in `npm test`.', '');
@@ -99,7 +99,7 @@ function writeDoc(all, m) {
 const PROPOSALS = [
   '### Where the misses come from, and proposed fixes',
   '',
-  '- **Node-RED vs the core http request node (≥ 1.5×)**: both nodes spend most of a request in their HTTP client (ours axios, theirs got) and in Node-RED; the core\'s own work is a few per cent. Proposal: a transport over undici (the "core + undici prototype" row: about twice the requests per second of core + axios, and no Node-RED). Before it can ship it needs what the axios transport has: the SSRF guard on the connected address (an undici Agent `connect.lookup`), tls-config material (`connect` options), the proxy rules (undici ProxyAgent per proxy URL) and its tests.',
+  '- **Node-RED vs the core http request node (≥ 1.5×)**: in CPU time per request, which the busy machine disturbs least, the two nodes are level (the CPU rows above), and the req/s ratio swings from run to run (1.15 to 1.56 at C=16 in this session\'s full runs): the README should not claim 1.5× until a quiet machine confirms it. Both nodes spend most of a request in their HTTP client (ours axios, theirs got) and in Node-RED; profiles (node --cpu-prof) put the core\'s own work (render, send life cycle, parseBody) at about 2 % of a request, axios at about a quarter (a good part of it axios merging its config per request), and the adapter\'s per-request proxy lookup (`proxyForUrl`, node-red/proxy.ts) at about 3 % (proposal for its owner: cache the decision per origin). Proposal: a transport over undici (the "core + undici prototype" row: 1.1× to 2.2× core + axios across runs, always ahead, about half the CPU per request). Before it can ship it needs what the axios transport has: the SSRF guard on the connected address (an undici Agent `connect.lookup`), tls-config material (`connect` options), the proxy rules (undici ProxyAgent per proxy URL) and its tests.',
   '- **n8n vs the HTTP Request node (≥ 2×)**: both send through n8n\'s request helper, which builds a proxy-aware agent per request and so opens a new connection per request (the "connections" column); that cost is the host\'s, and the same for both nodes. On our side the adapter still compiles the node per item (compileNode, options read and normalized twice, `JSON.stringify(config)` to look for binary): proposed adapter fix, cache the compiled node per execution keyed by the raw parameters (they are the same text for every item unless a parameter is an expression), and read options once.',
   '- **# engine vs concatenation (≥ 0.5×)**: the floor is a template literal the JIT turns into a few string appends; renderRequest also parses the URL with WHATWG URL, checks every header name and value, validates the raw JSON (JSON.parse) and resolves each variable through the host resolver. Done in this round: redactor patterns built lazily (they were built per render: a third of a URL render), no URLSearchParams without query rows, JSON string state scanned once per template instead of per render. What is left is mostly those checks (URL parsing, header validation, JSON.parse of the body) and the resolver walk, which the floor does not do; the target is not reachable without dropping a check, so none was dropped.',
 ].join('\n');
@@ -121,14 +121,15 @@ const NOTES = {
   memory: [
     'How it is measured: one GET of a binary response (application/octet-stream) in a fresh process started with --expose-gc; the baseline is the RSS after a 1 KB warm-up request and two GCs, the peak is the process\'s maximum RSS. Node-RED: the message payload is a Buffer. n8n: BinaryDataService in filesystem mode (an instance\'s default), ours with responseFormat binary, theirs with response format "file".',
     '',
-    'Node-RED: the axios transport reads the response stream into one Buffer allocated from Content-Length (before, axios\'s buffered read kept every chunk and then concatenated them, about twice the size); what remains over 1× is socket chunks not yet collected. n8n: **our node buffers**: its transport asks n8n\'s request helper for the whole body (`encoding: \'arraybuffer\'`) and the core\'s Transport returns a Buffer, so the whole response is in memory (several copies on the way) before prepareBinaryData writes it to disk. n8n\'s HTTP Request node asks the helper for a stream (`encoding: \'stream\'`) and hands it to prepareBinaryData, which streams it to the file. To stream too, the core\'s TransportResponse needs an optional stream body for binary responses (size limit enforced while piping), and the n8n adapter must pass it to prepareBinaryData: an adapter + core change, not made here.',
+    'Node-RED: the axios transport reads the response stream into one Buffer allocated from Content-Length (before, axios\'s buffered read kept every chunk and then concatenated them: at least twice the size); what remains over 1× is socket chunks not yet collected. n8n: **our node buffers**: its transport asks n8n\'s request helper for the whole body (`encoding: \'arraybuffer\'`) and the core\'s Transport returns a Buffer, so the whole response is in memory (several copies on the way) before prepareBinaryData writes it to disk. n8n\'s HTTP Request node asks the helper for a stream (`encoding: \'stream\'`) and hands it to prepareBinaryData, which streams it to the file. To stream too, the core\'s TransportResponse needs an optional stream body for binary responses (size limit enforced while piping), and the n8n adapter must pass it to prepareBinaryData: an adapter + core change, not made here.',
   ].join('\n'),
 };
 
 async function main() {
   if (process.env.BENCH_DOCS_ONLY === '1') {
     // Rewrites docs/BENCHMARKS.md from the stored results, without measuring.
-    writeDoc(readResults(), machine());
+    const stored = readResults();
+    writeDoc(stored, stored.machine ?? machine());
     log(`wrote ${path.relative(ROOT, DOC)} from ${path.relative(ROOT, RESULTS)}`);
     return;
   }
@@ -157,6 +158,7 @@ async function main() {
   ctx.server = server;
   const all = readResults();
   const started = Date.now();
+  all.machine = m;
   try {
     for (const name of wanted) {
       const result = await PARTS[name].run(ctx);

@@ -38,6 +38,7 @@ function machine() {
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     memoryGb: os.totalmem() / 1024 ** 3,
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    load: os.loadavg().map((x) => x.toFixed(1)).join(', '),
     benchNode: process.version,
     systemNode: systemNode(),
     nodeRed: version(path.join(nm, 'node-red')),

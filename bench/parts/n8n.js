@@ -61,14 +61,16 @@ function targets(res) {
   }));
 }
 
+const perRound = (s) => (s?.perRound ?? []).map((x) => fmt(x)).join(' / ');
+
 function table(res) {
   if (res.skipped) return [['skipped'], [res.skipped]];
-  const rows = [['mode', 'contender', 'items/s', 'CPU µs/item', 'peak RSS MB', 'connections', 'ours / theirs (median of per-round ratios)']];
+  const rows = [['mode', 'contender', 'items/s (median)', 'items/s per round', 'CPU µs/item', 'peak RSS MB', 'connections', 'ours / theirs (median of per-round ratios)']];
   for (const m of MODES) {
     const ours = res.summary[`ours@${m.id}`];
     const theirs = res.summary[`theirs@${m.id}`];
-    rows.push([m.label, 'Send API Request (`#id`)', fmt(ours?.perSecond), fmt(ours?.cpuUsPerRequest), fmt(ours?.peakRssMb), fmt(ours?.connections), '—']);
-    rows.push([m.label, 'HTTP Request node (`{{ $json.id }}`)', fmt(theirs?.perSecond), fmt(theirs?.cpuUsPerRequest), fmt(theirs?.peakRssMb), fmt(theirs?.connections), fmt(theirs?.oursRatio, 2)]);
+    rows.push([m.label, 'Send API Request (`#id`)', fmt(ours?.perSecond), perRound(ours), fmt(ours?.cpuUsPerRequest), fmt(ours?.peakRssMb), fmt(ours?.connections), '—']);
+    rows.push([m.label, 'HTTP Request node (`{{ $json.id }}`)', fmt(theirs?.perSecond), perRound(theirs), fmt(theirs?.cpuUsPerRequest), fmt(theirs?.peakRssMb), fmt(theirs?.connections), fmt(theirs?.oursRatio, 2)]);
   }
   return rows;
 }

@@ -5,7 +5,7 @@
 'use strict';
 const path = require('node:path');
 const { runChild } = require('../lib/child');
-const { median, fmt, pairedRatio } = require('../lib/stats');
+const { median, fmt, ratio, pairedRatio } = require('../lib/stats');
 
 const CONTENDERS = [
   { id: 'ours', label: 'Send API Request', script: 'node-red/worker.js' },
@@ -75,18 +75,20 @@ function targets(res) {
     { what: 'Node-RED C=16: Send API Request / core http request (keep-alive on), req/s', ratio: vsOurs('core-ka'), target: 1.5 },
     { what: 'Node-RED C=16: Send API Request / raw axios, req/s', ratio: vsOurs('axios'), target: 0.8 },
     { what: 'Node-RED C=16: Send API Request / raw undici request (the ceiling), req/s', ratio: vsOurs('undici'), target: undefined },
+    { what: 'Node-RED C=16: CPU per request, core http request (keep-alive on) / Send API Request (less noisy than req/s on a busy machine)', ratio: ratio(s['core-ka@16']?.cpuUsPerRequest, s['ours@16']?.cpuUsPerRequest), target: undefined },
+    { what: 'Node-RED C=16: CPU per request, raw axios / Send API Request', ratio: ratio(s['axios@16']?.cpuUsPerRequest, s['ours@16']?.cpuUsPerRequest), target: undefined },
     { what: 'C=16, no host: core + undici prototype transport / raw undici request, req/s', ratio: s['core-undici@16']?.vsUndici, target: 0.6 },
     { what: 'C=16, no host: core + undici prototype / core + axios transport, req/s', ratio: s['core-undici@16']?.vsCoreAxios, target: undefined },
   ];
 }
 
 function table(res) {
-  const rows = [['C', 'contender', 'req/s', 'CPU µs/req', 'peak RSS MB', 'connections', 'ours / this (median of per-round ratios)', 'failed']];
+  const rows = [['C', 'contender', 'req/s (median)', 'req/s per round', 'CPU µs/req', 'peak RSS MB', 'connections', 'ours / this (median of per-round ratios)', 'failed']];
   for (const concurrency of CONCURRENCY) {
     for (const c of CONTENDERS) {
       const s = res.summary[`${c.id}@${concurrency}`];
       if (!s) continue;
-      rows.push([String(concurrency), c.label, fmt(s.perSecond), fmt(s.cpuUsPerRequest), fmt(s.peakRssMb), fmt(s.connections), c.id === 'ours' ? '—' : fmt(s.oursRatio, 2), String(s.failed)]);
+      rows.push([String(concurrency), c.label, fmt(s.perSecond), (s.perRound ?? []).map((x) => fmt(x)).join(' / '), fmt(s.cpuUsPerRequest), fmt(s.peakRssMb), fmt(s.connections), c.id === 'ours' ? '—' : fmt(s.oursRatio, 2), String(s.failed)]);
     }
   }
   return rows;
