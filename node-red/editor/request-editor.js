@@ -82,8 +82,24 @@
       bodyEncoding: { value: FORM.main.bodyEncoding.default },
       fields: { value: [], validate: rowsValidator('fields') },
       rawBody: { value: '', validate: templateValidator('rawBody', false) },
-      contentType: { value: '' },
-      binarySource: { value: FORM.main.binarySource.default, validate: templateValidator('binarySource', false) },
+      contentType: {
+        value: '',
+        validate: function (v, opts) {
+          // Checked like a header value by the core: tab, printable ASCII and Latin-1 only.
+          return /^[\t\x20-\x7e\x80-\xff]*$/.test(String(v || '')) || (opts ? FORM.main.contentType.label + ': letters, digits and punctuation only (no line breaks)' : false);
+        },
+      },
+      binarySource: {
+        value: FORM.main.binarySource.default,
+        validate: function (v, opts) {
+          if (this.bodyMode !== 'binary') return true;
+          var problem = templateProblem(v === undefined ? '' : v, 'binarySource');
+          if (problem === undefined && !SendApiRequestCore.template.parseTemplate(String(v), { field: 'binarySource' }).single) {
+            problem = FORM.main.binarySource.label + ': exactly one variable, like #payload';
+          }
+          return problem === undefined ? true : opts ? problem : false;
+        },
+      },
       secrets: { value: '', type: 'send-api-request-secrets', required: false },
       tls: { value: '', type: 'tls-config', required: false },
     };

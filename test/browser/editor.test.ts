@@ -317,6 +317,20 @@ suite('Node-RED editor in Chromium', () => {
     expect(got.headers.authorization).toBe(`Bearer ${NEW_TOKEN}`);
   }, 180000);
 
+  test('the binary source must be one variable: flagged before deploy', async () => {
+    const { page } = editor;
+    const id = await nodeId(page, 'send-api-request');
+    await openRequestDialog();
+    await page.locator('#node-input-bodyMode').selectOption('binary');
+    await page.locator('#node-input-binarySource').fill('file #payload');
+    await saveRequestDialog();
+    expect(await validation(id)).toEqual(['Binary source: exactly one variable, like #payload']);
+    await openRequestDialog();
+    await page.locator('#node-input-binarySource').fill('#payload.file');
+    await saveRequestDialog();
+    expect(await validation(id)).toEqual([]);
+  }, 180000);
+
   test('the editor page had no script errors in all of the above', () => {
     expect(scriptErrors).toEqual([]);
   });
