@@ -10,10 +10,10 @@ import { expectNothingLost } from '../support/load-expect';
 import { runScenario } from '../support/run-child';
 
 test('5,000 items: each input item gives exactly one output item paired to its index, or one error item; heap within 20 MB after GC', async () => {
-  const { result, stderr } = await runScenario<LoadReport & { unpaired: string[]; nodeError?: string }>(path.join(__dirname, '..', 'support', 'load-n8n.ts'), {}, 170000);
+  const { result, stderr } = await runScenario<LoadReport & { unpaired: string[]; nodeError?: string }>(path.join(__dirname, '..', 'support', 'load-n8n.ts'), {}, 280000);
   expect(result.unpaired).toEqual([]);
   expect(result.nodeError).toBeUndefined();
   expectNothingLost(result, 5000);
   // No process warning either (a "possible EventTarget memory leak" at concurrency 20, say).
   expect(stderr).not.toMatch(/Warning/);
-}, 180000);
+}, 300000);

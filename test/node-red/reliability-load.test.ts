@@ -10,8 +10,8 @@ import { expectNothingLost } from '../support/load-expect';
 import { runScenario } from '../support/run-child';
 
 test('20,000 messages: each gives exactly one output or one Catch error with the expected code; heap within 20 MB after GC', async () => {
-  const { result, stderr } = await runScenario<LoadReport>(path.join(__dirname, '..', 'support', 'load-node-red.ts'), { NODE_RED_PACKAGE: process.env.NODE_RED_PACKAGE ?? 'node-red' }, 170000);
+  const { result, stderr } = await runScenario<LoadReport>(path.join(__dirname, '..', 'support', 'load-node-red.ts'), { NODE_RED_PACKAGE: process.env.NODE_RED_PACKAGE ?? 'node-red' }, 280000);
   expectNothingLost(result, 20000);
   // No process warning either (a "possible EventTarget memory leak" at concurrency 20, say).
   expect(stderr).not.toMatch(/Warning/);
-}, 180000);
+}, 300000);

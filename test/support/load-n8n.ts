@@ -25,7 +25,7 @@ async function runItems(server: LoadServer, refused: string, from: number, count
   const r = await runWorkflow({
     nodes: [source(items), sendNode({ url: '#target', options: { retries: 0, timeout: 2000, concurrency: 20 } }, { continueOnFail: true })],
     chain: ['Source', 'Send'],
-    timeoutMs: 150000,
+    timeoutMs: 270000,
   });
   const t = tally(from, count);
   const unpaired: string[] = [];
