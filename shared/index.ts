@@ -10,7 +10,7 @@ export { createPlainResolver, walkPath, describeMiss, listKeys, resolveSecret, s
 export type { PlainVars } from './template/resolve';
 export type { ParsedTemplate, TemplatePart, PathSegment, Resolution, VariableResolver, OnMissing, ExpressionPart } from './template/types';
 export { buildRequest, compileRequest, renderRequest, isJsonContentType, normalizeMethod } from './request/build';
-export type { CompiledRequest, CompileOptions, BuildOptions } from './request/build';
+export type { CompiledRequest, CompileOptions, BuildOptions, ExpressionFields } from './request/build';
 export { METHODS } from './request/types';
 export type { RequestConfig, PreparedRequest, KeyValue, BodyConfig, HttpMethod, FileValue, RequestBody } from './request/types';
 export { parseCurl, shellWords, escapeTemplate } from './request/curl';

@@ -6,7 +6,7 @@ import { compileAuth, createAuthSession, type CompiledAuth } from './auth/sessio
 import type { TokenCache } from './auth/token-cache';
 import { checkAllowedHost, checkSsrfUrl, parseAllowedHosts } from './hosts';
 import { normalizeOptions, type NodeOptions } from './options';
-import { compileRequest, renderRequest, type CompiledRequest } from './request/build';
+import { compileRequest, renderRequest, type CompiledRequest, type ExpressionFields } from './request/build';
 import type { RequestConfig } from './request/types';
 import { compilePagination, mergePages, sendPages, type CompiledPagination } from './send/paginate';
 import type { ApiResponse, Progress } from './send/send';
@@ -28,7 +28,7 @@ export interface CompiledNode {
  * n8n: the `authentication` collection). `opts.tokenCache`: an OAuth2 token cache that outlives this
  * compiled node (n8n compiles per execution).
  */
-export function compileNode(config: RequestConfig, rawOptions: Record<string, unknown> | undefined, opts: { expressions?: boolean; auth?: Record<string, unknown>; tokenCache?: TokenCache } = {}): CompiledNode {
+export function compileNode(config: RequestConfig, rawOptions: Record<string, unknown> | undefined, opts: { expressions?: boolean | ExpressionFields; auth?: Record<string, unknown>; tokenCache?: TokenCache } = {}): CompiledNode {
   const options = normalizeOptions(rawOptions);
   return {
     request: compileRequest(config, opts),

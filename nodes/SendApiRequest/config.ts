@@ -14,15 +14,32 @@ export function templateText(value: unknown): string {
   return '';
 }
 
+/** True for a value saved in expression mode: only there is `{{ }}` an expression (fixed mode sends it as written). */
+export function isExpressionMode(value: unknown): boolean {
+  return typeof value === 'string' && value.startsWith('=');
+}
+
+/** The core's field names (url, headers[0], body.raw, …) whose text was saved in expression mode. */
+export type ExpressionModeFields = Set<string>;
+
 function raw(ctx: IExecuteFunctions, name: string, itemIndex: number, fallback: unknown): unknown {
   return ctx.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true });
 }
 
-/** `{ values: [{ key, value }] }` → rows of template text. */
-export function rowsOf(collection: unknown): KeyValue[] {
+/** `{ values: [{ key, value }] }` → rows of template text; rows with a part in expression mode are noted under `prefix[i]`. */
+export function rowsOf(collection: unknown, prefix = '', expressionFields?: ExpressionModeFields): KeyValue[] {
   const values = (collection as { values?: unknown } | undefined)?.values;
   if (!Array.isArray(values)) return [];
-  return values.map((row: { key?: unknown; value?: unknown }) => ({ key: templateText(row?.key), value: templateText(row?.value) }));
+  return values.map((row: { key?: unknown; value?: unknown }, i) => {
+    if (expressionFields && (isExpressionMode(row?.key) || isExpressionMode(row?.value))) expressionFields.add(`${prefix}[${i}]`);
+    return { key: templateText(row?.key), value: templateText(row?.value) };
+  });
+}
+
+/** A template parameter's text, noting the field when it was saved in expression mode. */
+function templateOf(value: unknown, field: string, expressionFields: ExpressionModeFields): string {
+  if (isExpressionMode(value)) expressionFields.add(field);
+  return templateText(value);
 }
 
 /** Quotes a binary property name for a `#binary["…"]` path. */
@@ -30,15 +47,15 @@ export function binaryVariable(property: string): string {
   return `#binary["${property.replace(/[\\"]/g, '\\$&')}"]`;
 }
 
-function bodyConfig(ctx: IExecuteFunctions, itemIndex: number, binaryProperty: string): BodyConfig {
+function bodyConfig(ctx: IExecuteFunctions, itemIndex: number, binaryProperty: string, expressionFields: ExpressionModeFields): BodyConfig {
   const mode = String(ctx.getNodeParameter('bodyMode', itemIndex, 'none'));
   switch (mode) {
     case 'fields': {
       const encoding = String(ctx.getNodeParameter('bodyEncoding', itemIndex, 'json')) as 'json' | 'form' | 'multipart';
-      return { mode: 'fields', encoding, fields: rowsOf(raw(ctx, 'fields', itemIndex, {})) };
+      return { mode: 'fields', encoding, fields: rowsOf(raw(ctx, 'fields', itemIndex, {}), 'body.fields', expressionFields) };
     }
     case 'raw':
-      return { mode: 'raw', raw: templateText(raw(ctx, 'rawBody', itemIndex, '')), contentType: String(ctx.getNodeParameter('contentType', itemIndex, '')) };
+      return { mode: 'raw', raw: templateOf(raw(ctx, 'rawBody', itemIndex, ''), 'body.raw', expressionFields), contentType: String(ctx.getNodeParameter('contentType', itemIndex, '')) };
     case 'binary':
       return { mode: 'binary', source: binaryVariable(binaryProperty), contentType: String(ctx.getNodeParameter('contentType', itemIndex, '')) };
     case 'none':
@@ -49,21 +66,25 @@ function bodyConfig(ctx: IExecuteFunctions, itemIndex: number, binaryProperty: s
   }
 }
 
-export function readRequestConfig(ctx: IExecuteFunctions, itemIndex: number, binaryProperty: string): RequestConfig {
+/**
+ * The request as written, and which of its fields were saved in expression mode: only those hold
+ * `{{ }}` expressions, as in n8n's own nodes (a fixed-mode `{{` is sent as written).
+ */
+export function readRequestConfig(ctx: IExecuteFunctions, itemIndex: number, binaryProperty: string, expressionFields: ExpressionModeFields): RequestConfig {
   return {
-    url: templateText(raw(ctx, 'url', itemIndex, '')),
+    url: templateOf(raw(ctx, 'url', itemIndex, ''), 'url', expressionFields),
     method: String(ctx.getNodeParameter('method', itemIndex, 'GET')),
-    query: rowsOf(raw(ctx, 'query', itemIndex, {})),
-    headers: rowsOf(raw(ctx, 'headers', itemIndex, {})),
-    body: bodyConfig(ctx, itemIndex, binaryProperty),
+    query: rowsOf(raw(ctx, 'query', itemIndex, {}), 'query', expressionFields),
+    headers: rowsOf(raw(ctx, 'headers', itemIndex, {}), 'headers', expressionFields),
+    body: bodyConfig(ctx, itemIndex, binaryProperty, expressionFields),
   };
 }
 
 /** The options collection, evaluated by n8n, except nextUrl: a template, read as written. */
-export function readOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+export function readOptions(ctx: IExecuteFunctions, itemIndex: number, expressionFields: ExpressionModeFields): IDataObject {
   const options = { ...(ctx.getNodeParameter('options', itemIndex, {}) as IDataObject) };
   const rawOptions = raw(ctx, 'options', itemIndex, {}) as IDataObject;
-  if (rawOptions && rawOptions.nextUrl !== undefined) options.nextUrl = templateText(rawOptions.nextUrl);
+  if (rawOptions && rawOptions.nextUrl !== undefined) options.nextUrl = templateOf(rawOptions.nextUrl, 'options.nextUrl', expressionFields);
   return options;
 }
 

@@ -27,7 +27,7 @@ async function readSecrets(ctx: IExecuteFunctions): Promise<Record<string, strin
 /** Throughput settings apply to the whole run: the first item's options, defaults if they are invalid. */
 function runSettings(ctx: IExecuteFunctions): NodeOptions {
   try {
-    return normalizeOptions(readOptions(ctx, 0));
+    return normalizeOptions(readOptions(ctx, 0, new Set()));
   } catch {
     return { ...DEFAULT_OPTIONS };
   }
@@ -61,10 +61,12 @@ export async function runNode(ctx: IExecuteFunctions): Promise<INodeExecutionDat
   const runItem = async (i: number): Promise<void> => {
     if (failures.length > 0) return;
     try {
-      const rawOptions = readOptions(ctx, i);
+      // Fields saved in expression mode: only their {{ }} are n8n expressions.
+      const expressionFields = new Set<string>();
+      const rawOptions = readOptions(ctx, i, expressionFields);
       const binaryProperty = normalizeOptions(rawOptions).binaryProperty;
-      const config = readRequestConfig(ctx, i, binaryProperty);
-      const node = compileNode(config, rawOptions, { expressions: true, auth: readAuth(ctx, i), tokenCache });
+      const config = readRequestConfig(ctx, i, binaryProperty, expressionFields);
+      const node = compileNode(config, rawOptions, { expressions: (field) => expressionFields.has(field), auth: readAuth(ctx, i), tokenCache });
       const binary: Record<string, FileValue> = usesBinary(config) ? await loadBinary(ctx, items[i], i) : {};
       const resolver = createN8nResolver(itemSource(ctx, items[i], i, secrets, binary));
       const pages = await executeRequest(node, resolver, secrets, io);

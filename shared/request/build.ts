@@ -29,9 +29,16 @@ export interface CompiledRequest {
   body: CompiledBody;
 }
 
+/** Which fields hold `{{ }}` expressions (n8n: those saved in expression mode), by field name. */
+export type ExpressionFields = (field: string) => boolean;
+
+export function expressionsIn(expressions: boolean | ExpressionFields | undefined): ExpressionFields {
+  return typeof expressions === 'function' ? expressions : () => expressions === true;
+}
+
 export interface CompileOptions {
-  /** n8n: `{{ }}` islands are expressions. */
-  expressions?: boolean;
+  /** n8n: `{{ }}` islands are expressions — in every field, or in the fields this says (by field name). */
+  expressions?: boolean | ExpressionFields;
 }
 
 export interface BuildOptions {
@@ -49,7 +56,7 @@ function textProperty(value: unknown): string {
   return typeof value === 'string' ? value : value == null ? '' : String(value);
 }
 
-function compileRows(rows: Array<{ key?: unknown; value?: unknown }> | undefined, prefix: string, expressions: boolean): CompiledRow[] {
+function compileRows(rows: Array<{ key?: unknown; value?: unknown }> | undefined, prefix: string, expressionsAt: ExpressionFields): CompiledRow[] {
   const out: CompiledRow[] = [];
   if (rows != null && !Array.isArray(rows)) {
     throw new SendApiRequestError('INVALID_CONFIG', `${prefix} must be a list of { key, value } rows.`, { field: prefix, hint: 'Re-enter the rows in the node\'s form; the saved configuration has another shape.' });
@@ -59,12 +66,13 @@ function compileRows(rows: Array<{ key?: unknown; value?: unknown }> | undefined
     const value = textProperty(row?.value);
     if (key === '' && value === '') return; // empty rows are skipped (SPEC §1)
     const field = `${prefix}[${index}]`;
+    const expressions = expressionsAt(field);
     out.push({ key: parseTemplate(key, { field, expressions }), value: parseTemplate(value, { field, expressions }), index });
   });
   return out;
 }
 
-function compileBody(body: RequestConfig['body'], expressions: boolean): CompiledBody {
+function compileBody(body: RequestConfig['body'], expressionsAt: ExpressionFields): CompiledBody {
   if (!body || body.mode === 'none' || (body.mode as string) === undefined) return { mode: 'none' };
   switch (body.mode) {
     case 'fields': {
@@ -72,17 +80,17 @@ function compileBody(body: RequestConfig['body'], expressions: boolean): Compile
       if (!['json', 'form', 'multipart'].includes(encoding)) {
         throw new SendApiRequestError('INVALID_CONFIG', `Unknown body encoding "${encoding}".`, { field: 'body.encoding', hint: 'Choose json, form or multipart.' });
       }
-      return { mode: 'fields', encoding, fields: compileRows(body.fields, 'body.fields', expressions) };
+      return { mode: 'fields', encoding, fields: compileRows(body.fields, 'body.fields', expressionsAt) };
     }
     case 'raw': {
       const contentType = textProperty(body.contentType).trim();
       checkHeaderValue(contentType, 'body.contentType', 'The content type');
-      return { mode: 'raw', raw: parseTemplate(textProperty(body.raw), { field: 'body.raw', expressions }), contentType, json: isJsonContentType(contentType) };
+      return { mode: 'raw', raw: parseTemplate(textProperty(body.raw), { field: 'body.raw', expressions: expressionsAt('body.raw') }), contentType, json: isJsonContentType(contentType) };
     }
     case 'binary': {
       const contentType = textProperty(body.contentType).trim();
       checkHeaderValue(contentType, 'body.contentType', 'The content type');
-      const source = parseTemplate(textProperty(body.source), { field: 'body.source', expressions });
+      const source = parseTemplate(textProperty(body.source), { field: 'body.source', expressions: expressionsAt('body.source') });
       if (!source.single) {
         throw new SendApiRequestError('INVALID_CONFIG', 'The binary body source must be exactly one variable, like #payload.', { field: 'body.source' });
       }
@@ -106,16 +114,16 @@ export function normalizeMethod(method: unknown): HttpMethod {
 
 /** Parses every template of a config once. Throws INVALID_CONFIG for malformed variables. */
 export function compileRequest(config: RequestConfig, options: CompileOptions = {}): CompiledRequest {
-  const expressions = options.expressions ?? false;
+  const expressionsAt = expressionsIn(options.expressions);
   if (!config || typeof config !== 'object') {
     throw new SendApiRequestError('INVALID_CONFIG', 'The request configuration is missing.', { field: 'url' });
   }
   return {
     method: normalizeMethod(config.method),
-    url: parseTemplate(textProperty(config.url), { field: 'url', expressions }),
-    query: compileRows(config.query, 'query', expressions),
-    headers: compileRows(config.headers, 'headers', expressions),
-    body: compileBody(config.body, expressions),
+    url: parseTemplate(textProperty(config.url), { field: 'url', expressions: expressionsAt('url') }),
+    query: compileRows(config.query, 'query', expressionsAt),
+    headers: compileRows(config.headers, 'headers', expressionsAt),
+    body: compileBody(config.body, expressionsAt),
   };
 }
 

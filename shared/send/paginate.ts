@@ -5,6 +5,7 @@ import { renderUrl } from '../template/render';
 import { walkPath } from '../template/resolve';
 import type { ParsedTemplate, PathSegment, VariableResolver } from '../template/types';
 import type { PreparedRequest } from '../request/types';
+import { expressionsIn, type ExpressionFields } from '../request/build';
 import { leavesOrigin, stripCredentials } from './redirect';
 import { headerValue } from './response';
 import { MAX_SLEEP_MS } from './retry';
@@ -33,7 +34,7 @@ export function parseItemsPath(itemsPath: string): PathSegment[] {
   return part.path;
 }
 
-export function compilePagination(settings: PaginationSettings, expressions = false): CompiledPagination {
+export function compilePagination(settings: PaginationSettings, expressions: boolean | ExpressionFields = false): CompiledPagination {
   const stopStatuses = new Set<number>();
   for (const piece of settings.stopStatusCodes.split(',')) {
     const p = piece.trim();
@@ -52,7 +53,7 @@ export function compilePagination(settings: PaginationSettings, expressions = fa
   }
   return {
     settings,
-    nextUrl: settings.pagination === 'nextUrl' ? parseTemplate(settings.nextUrl, { field: 'options.nextUrl', expressions }) : undefined,
+    nextUrl: settings.pagination === 'nextUrl' ? parseTemplate(settings.nextUrl, { field: 'options.nextUrl', expressions: expressionsIn(expressions)('options.nextUrl') }) : undefined,
     itemsPath: parseItemsPath(settings.itemsPath),
     stopStatuses,
   };

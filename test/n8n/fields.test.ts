@@ -109,6 +109,28 @@ describe('{{ }} islands beside #', () => {
     expect(JSON.parse(q.body.toString())).toEqual({ n: 15, text: 'got #secrets.TOKEN {{ 1 + 1 }}' });
   });
 
+  test('a field saved in fixed mode sends {{ }} as written, # variables still resolve (as n8n does for fixed values)', async () => {
+    const r = await runWorkflow({
+      nodes: [
+        source([{ json: { id: 5 } }]),
+        sendNode({
+          method: 'POST',
+          url: server.url('/fixed/#id'),
+          headers: { values: [{ key: 'x-template', value: 'Hello {{ name }} #id' }, { key: 'x-expr', value: '={{ $json.id + 1 }}' }] },
+          bodyMode: 'raw',
+          rawBody: '{"template": "<p>{{ first_name }}</p>", "id": #id}',
+        }),
+      ],
+      chain: ['Source', 'Send'],
+    });
+    expect(r.error('Send')).toBeUndefined();
+    const q = only();
+    expect(q.url).toBe('/fixed/5');
+    expect(q.headers['x-template']).toBe('Hello {{ name }} 5');
+    expect(q.headers['x-expr']).toBe('6');
+    expect(JSON.parse(q.body.toString())).toEqual({ template: '<p>{{ first_name }}</p>', id: 5 });
+  });
+
   test('a failing expression is a clear error naming the expression', async () => {
     const r = await runWorkflow({ nodes: [source([{ json: {} }]), sendNode({ url: `=${server.url('/x')}?a={{ $('Missing').item.json.x }}` })], chain: ['Source', 'Send'] });
     expect(r.error('Send')?.message).toMatch(/The n8n expression \{\{ \$\('Missing'\)\.item\.json\.x \}\} failed: Referenced node doesn't exist/);
