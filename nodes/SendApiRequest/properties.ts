@@ -4,6 +4,7 @@
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { AUTH_FIELDS, BODY_ENCODING_CHOICES, BODY_MODE_CHOICES, MAIN_FIELDS, METHOD_CHOICES, optionFieldsFor, type AuthField, type Choice, type OptionField } from '../../shared/form';
+import { DEFAULT_OPTIONS } from '../../shared/options';
 
 function choices(list: readonly Choice[]): INodePropertyOptions[] {
   return list.map((c) => (c.description ? { name: c.label, value: c.value, description: c.description } : { name: c.label, value: c.value }));
@@ -46,7 +47,10 @@ function optionProperty(o: OptionField): INodeProperties {
   };
   if (o.choices) p.options = choices(o.choices);
   if (o.min !== undefined) p.typeOptions = { minValue: o.min };
-  if (o.showWhen) p.displayOptions = { show: { [o.showWhen.option]: o.showWhen.values } };
+  // n8n drops a collection option whose displayOptions fail, and reads an option left out as absent,
+  // not as its default: "Max redirects" shown only for followRedirects [true] was ignored unless
+  // "Follow redirects" had been added too. An option shown for its controller's default is always shown.
+  if (o.showWhen && !o.showWhen.values.includes(DEFAULT_OPTIONS[o.showWhen.option])) p.displayOptions = { show: { [o.showWhen.option]: o.showWhen.values } };
   if (o.type === 'template') p.placeholder = '#response.body.next';
   return p;
 }

@@ -107,6 +107,8 @@ export interface SweepCase {
   badHeader?: boolean;
   /** The server that must have received the request, secret included. */
   reached?(t: SweepTargets): MisbehavingServer;
+  /** How many requests it must have received (attempts, redirect hops). */
+  requests?: number;
 }
 
 /** The input item / message of every case: `#n` in the body, `#bad` for the bad header. */
@@ -116,19 +118,20 @@ export const SWEEP_CASES: SweepCase[] = [
   { name: 'bad URL', code: 'INVALID_URL', url: () => `htp//#secrets.TOKEN/x?${Q}` },
   { name: 'bad header value (CR LF from the input)', code: 'INVALID_HEADER', url: (t) => t.server.url(`/echo?${Q}`), badHeader: true },
   { name: 'unknown variable', code: 'UNKNOWN_VARIABLE', url: (t) => t.server.url(`/echo?${Q}&m=#missing`) },
-  { name: 'timeout', code: 'TIMEOUT', url: (t) => t.server.url(`/never?${Q}`), options: { timeout: 300 }, reached: (t) => t.server },
+  { name: 'timeout', code: 'TIMEOUT', url: (t) => t.server.url(`/never?${Q}`), options: { timeout: 300 }, reached: (t) => t.server, requests: 1 },
   { name: 'refused connection', code: 'NETWORK', url: (t) => `${t.refusedOrigin}/p/#secrets.TOKEN?${Q}` },
   { name: 'TLS error (self-signed server)', code: 'TLS', url: (t) => `${t.secure.origin}/echo/#secrets.TOKEN?${Q}` },
-  { name: 'non-2xx with the request echoed (body and headers)', code: 'HTTP_STATUS', url: (t) => t.server.url(`/echo-fail?${Q}`), reached: (t) => t.server },
+  { name: 'non-2xx with the request echoed (body and headers)', code: 'HTTP_STATUS', url: (t) => t.server.url(`/echo-fail?${Q}`), reached: (t) => t.server, requests: 1 },
   {
     name: 'retry exhaustion (503 storm, 3 attempts)',
     code: 'HTTP_STATUS',
     url: (t) => t.server.url(`/storm?failures=99&status=503&key=sweep&${Q}`),
     options: { retries: 2, retryNonIdempotent: true, retryMaxDelay: 20 },
     reached: (t) => t.server,
+    requests: 3,
   },
-  { name: 'redirect loop', code: 'TOO_MANY_REDIRECTS', url: (t) => t.server.url(`/redirect-loop?${Q}`), options: { maxRedirects: 2 }, reached: (t) => t.server },
-  { name: 'response too large', code: 'RESPONSE_TOO_LARGE', url: (t) => t.server.url(`/big?bytes=5000&${Q}`), options: { maxResponseBytes: 100 }, reached: (t) => t.server },
+  { name: 'redirect loop', code: 'TOO_MANY_REDIRECTS', url: (t) => t.server.url(`/redirect-loop?${Q}`), options: { maxRedirects: 2 }, reached: (t) => t.server, requests: 3 },
+  { name: 'response too large', code: 'RESPONSE_TOO_LARGE', url: (t) => t.server.url(`/big?bytes=5000&${Q}`), options: { maxResponseBytes: 100 }, reached: (t) => t.server, requests: 1 },
 ];
 
 /** The header rows of a case. */
@@ -136,10 +139,11 @@ export function sweepHeaders(c: SweepCase): Array<{ key: string; value: string }
   return c.badHeader ? [...SWEEP_FORM.headers, { key: 'X-Bad', value: '#secrets.TOKEN#bad' }] : SWEEP_FORM.headers;
 }
 
-/** The server really got the secret in the header and the body (so the case did carry it). */
-export function expectSecretSent(server: MisbehavingServer): void {
-  const seen = server.requests;
-  expect(seen.length).toBeGreaterThan(0);
+/** The server really got the secret in the header and the body (so the case did carry it), in as many requests as the case makes. */
+export function expectSecretSent(c: SweepCase, t: SweepTargets, runs = 1): void {
+  if (!c.reached) return;
+  const seen = c.reached(t).requests;
+  expect(seen.length).toBe((c.requests ?? 1) * runs);
   expect(seen[0].headers.authorization).toBe(`Bearer ${SWEEP_SECRET}`);
   expect(seen[0].body.toString()).toContain(JSON.stringify(SWEEP_SECRET).slice(1, -1));
 }
