@@ -6,6 +6,7 @@
  */
 process.env.N8N_SSRF_PROTECTION_ENABLED = 'true';
 
+import { startConnectionCounter } from '../support/connection-counter';
 import { useServerBehindNames } from '../support/fake-dns';
 import type { MisbehavingServer } from '../support/misbehaving-server';
 import { runWorkflow, sendNode, source } from './harness';
@@ -29,4 +30,18 @@ test.each([
   expect(item.json.error).toMatchObject({ code: 'BLOCKED_HOST' });
   expect(String((item.json.error as { message?: string }).message)).toContain('SSRF protection');
   expect(server.requests).toEqual([]);
+});
+
+test('n8n\'s refusal opens no TCP connection to the name\'s address', async () => {
+  const counter = await startConnectionCounter();
+  try {
+    const r = await runWorkflow({
+      nodes: [source([{ json: {} }]), sendNode({ url: `http://api.rebind.test:${counter.port}/x`, options: { retries: 0, timeout: 3000 } }, { continueOnFail: true })],
+      chain: ['Source', 'Send'],
+    });
+    expect(r.output('Send')[0].json.error).toMatchObject({ code: 'BLOCKED_HOST' });
+    expect(counter.connections).toBe(0);
+  } finally {
+    await counter.close();
+  }
 });

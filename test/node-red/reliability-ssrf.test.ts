@@ -6,6 +6,7 @@
  * here, so "public" hosts are names served through an http proxy (whose address is the proxy's
  * business, as for Node-RED's own http request node), and `*.rebind.test` names resolve to 127.0.0.1.
  */
+import { startConnectionCounter } from '../support/connection-counter';
 import { useServerBehindNames } from '../support/fake-dns';
 import { firstMessage } from '../support/first-message';
 import type { MisbehavingServer } from '../support/misbehaving-server';
@@ -62,6 +63,24 @@ describe('ssrfGuard: the address actually connected', () => {
     const open = await outcome({ url: `http://api.rebind.test:${server.port}/echo` });
     expect(open.statusCode).toBe(200);
     expect(server.requestsTo('/echo')).toHaveLength(1);
+  });
+});
+
+describe('no connection at all', () => {
+  test('with the guard, loopback by literal, by localhost and by a name opens no TCP connection; without it, one', async () => {
+    const counter = await startConnectionCounter();
+    try {
+      for (const host of ['127.0.0.1', 'localhost', 'api.rebind.test']) {
+        const got = await outcome({ url: `http://${host}:${counter.port}/x`, ssrfGuard: true });
+        expect(got.error).toMatchObject({ code: 'BLOCKED_HOST' });
+      }
+      expect(counter.connections).toBe(0);
+      const open = await outcome({ url: `http://api.rebind.test:${counter.port}/x` });
+      expect(open.statusCode).toBe(200);
+      expect(counter.connections).toBe(1);
+    } finally {
+      await counter.close();
+    }
   });
 });
 
