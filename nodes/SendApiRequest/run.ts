@@ -9,9 +9,10 @@ import { createTokenCache } from '../../shared/auth/token-cache';
 import { batches, createLimiter } from '../../shared/limiter';
 import { DEFAULT_OPTIONS, normalizeOptions, type NodeOptions } from '../../shared/options';
 import { createRedactor } from '../../shared/redact';
-import type { FileValue, RequestConfig } from '../../shared/request/types';
-import { compileNode, executeRequest, outputsFor, type HostIo } from '../../shared/run';
-import { readAuth, readOptions, readRequestConfig } from './config';
+import type { FileValue } from '../../shared/request/types';
+import { executeRequest, outputsFor, type HostIo } from '../../shared/run';
+import { createItemCompiler } from './compile-cache';
+import { readOptions } from './config';
 import { asSendError, errorItemJson, nodeError } from './errors';
 import { itemSource, loadBinary } from './item-source';
 import { outputItems } from './output';
@@ -33,11 +34,6 @@ function runSettings(ctx: IExecuteFunctions): NodeOptions {
   }
 }
 
-/** Binary data is read only when the form can use it. */
-function usesBinary(config: RequestConfig): boolean {
-  return config.body?.mode === 'binary' || JSON.stringify(config).includes('binary');
-}
-
 export async function runNode(ctx: IExecuteFunctions): Promise<INodeExecutionData[]> {
   const items = ctx.getInputData();
   if (items.length === 0) return [];
@@ -54,6 +50,7 @@ export async function runNode(ctx: IExecuteFunctions): Promise<INodeExecutionDat
   const limiter = createLimiter(settings.concurrency);
   // OAuth2 tokens live for this execution: fetched once for all its items, refreshed when they expire.
   const tokenCache = createTokenCache();
+  const compileItem = createItemCompiler(ctx, tokenCache);
   const results: INodeExecutionData[][] = items.map(() => []);
   // Failures when continueOnFail is off: items not yet started are skipped, the lowest index is thrown.
   const failures: Array<{ index: number; error: SendApiRequestError }> = [];
@@ -61,13 +58,8 @@ export async function runNode(ctx: IExecuteFunctions): Promise<INodeExecutionDat
   const runItem = async (i: number): Promise<void> => {
     if (failures.length > 0) return;
     try {
-      // Fields saved in expression mode: only their {{ }} are n8n expressions.
-      const expressionFields = new Set<string>();
-      const rawOptions = readOptions(ctx, i, expressionFields);
-      const binaryProperty = normalizeOptions(rawOptions).binaryProperty;
-      const config = readRequestConfig(ctx, i, binaryProperty, expressionFields);
-      const node = compileNode(config, rawOptions, { expressions: (field) => expressionFields.has(field), auth: readAuth(ctx, i), tokenCache });
-      const binary: Record<string, FileValue> = usesBinary(config) ? await loadBinary(ctx, items[i], i) : {};
+      const { node, usesBinary } = compileItem(i);
+      const binary: Record<string, FileValue> = usesBinary ? await loadBinary(ctx, items[i], i) : {};
       const resolver = createN8nResolver(itemSource(ctx, items[i], i, secrets, binary));
       const pages = await executeRequest(node, resolver, secrets, io);
       results[i] = await outputItems(outputsFor(node, pages), node.options, i, (data, fileName, mimeType) => ctx.helpers.prepareBinaryData(data, fileName, mimeType));

@@ -1,7 +1,7 @@
 import { SendApiRequestError } from '../errors';
-import { createRedactor } from '../redact';
+import { createRedactor, type Redactor } from '../redact';
 import { parseTemplate } from '../template/parse';
-import { jsonOf, renderJson, renderText, renderUrl, renderValue, textOf, unwritable, type RenderContext } from '../template/render';
+import { jsonOf, planJson, renderJson, renderText, renderUrl, renderValue, textOf, unwritable, type JsonPlan, type RenderContext } from '../template/render';
 import { createPlainResolver, type PlainVars } from '../template/resolve';
 import type { OnMissing, ParsedTemplate, VariableResolver } from '../template/types';
 import { checkHeaderName, checkHeaderValue, findHeader } from './headers';
@@ -14,10 +14,18 @@ interface CompiledRow {
   index: number;
 }
 
+/** A header row, with what its literal text already proved at compile time (checked then, not per render). */
+interface CompiledHeaderRow extends CompiledRow {
+  /** The trimmed name, when the name is literal and a valid header name. */
+  checkedName?: string;
+  /** The value, when it is literal and a valid header value. */
+  checkedValue?: string;
+}
+
 type CompiledBody =
   | { mode: 'none' }
   | { mode: 'fields'; encoding: 'json' | 'form' | 'multipart'; fields: CompiledRow[] }
-  | { mode: 'raw'; raw: ParsedTemplate; contentType: string; json: boolean }
+  | { mode: 'raw'; raw: ParsedTemplate; contentType: string; json: boolean; jsonPlan?: JsonPlan }
   | { mode: 'binary'; source: ParsedTemplate; contentType: string };
 
 /** A RequestConfig whose templates are parsed once; render it for each item or message. */
@@ -25,8 +33,10 @@ export interface CompiledRequest {
   method: HttpMethod;
   url: ParsedTemplate;
   query: CompiledRow[];
-  headers: CompiledRow[];
+  headers: CompiledHeaderRow[];
   body: CompiledBody;
+  /** The finished URL, when the URL is literal text, valid, and has no query rows: the same every render. */
+  fixedUrl?: string;
 }
 
 /** Which fields hold `{{ }}` expressions (n8n: those saved in expression mode), by field name. */
@@ -85,7 +95,9 @@ function compileBody(body: RequestConfig['body'], expressionsAt: ExpressionField
     case 'raw': {
       const contentType = textProperty(body.contentType).trim();
       checkHeaderValue(contentType, 'body.contentType', 'The content type');
-      return { mode: 'raw', raw: parseTemplate(textProperty(body.raw), { field: 'body.raw', expressions: expressionsAt('body.raw') }), contentType, json: isJsonContentType(contentType) };
+      const raw = parseTemplate(textProperty(body.raw), { field: 'body.raw', expressions: expressionsAt('body.raw') });
+      const json = isJsonContentType(contentType);
+      return { mode: 'raw', raw, contentType, json, jsonPlan: json ? planJson(raw) : undefined };
     }
     case 'binary': {
       const contentType = textProperty(body.contentType).trim();
@@ -118,13 +130,55 @@ export function compileRequest(config: RequestConfig, options: CompileOptions = 
   if (!config || typeof config !== 'object') {
     throw new SendApiRequestError('INVALID_CONFIG', 'The request configuration is missing.', { field: 'url' });
   }
-  return {
+  const compiled: CompiledRequest = {
     method: normalizeMethod(config.method),
     url: parseTemplate(textProperty(config.url), { field: 'url', expressions: expressionsAt('url') }),
     query: compileRows(config.query, 'query', expressionsAt),
-    headers: compileRows(config.headers, 'headers', expressionsAt),
+    headers: compileRows(config.headers, 'headers', expressionsAt).map(checkLiteralHeader),
     body: compileBody(config.body, expressionsAt),
   };
+  compiled.fixedUrl = fixedUrlOf(compiled);
+  return compiled;
+}
+
+/** Whether `check` passes; a failing check is left to each render, which reports it as before. */
+function passes(check: () => void): boolean {
+  try {
+    check();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function checkLiteralHeader(row: CompiledRow): CompiledHeaderRow {
+  const field = `headers[${row.index}]`;
+  const out: CompiledHeaderRow = { ...row };
+  if (row.key.literal) {
+    const name = renderText(row.key, ctxFor(NO_VARIABLES, 'error', field)).trim();
+    if (passes(() => checkHeaderName(name, field))) out.checkedName = name;
+  }
+  if (row.value.literal) {
+    const value = renderText(row.value, ctxFor(NO_VARIABLES, 'error', field));
+    if (passes(() => checkHeaderValue(value, field))) out.checkedValue = value;
+  }
+  return out;
+}
+
+/** A resolver for literal templates, which never ask it anything. */
+const NO_VARIABLES: VariableResolver = {
+  resolve: () => ({ found: false }),
+  describe: () => '',
+};
+
+/** The URL finished once, when nothing in it changes per render; an invalid one is left to each render. */
+function fixedUrlOf(compiled: CompiledRequest): string | undefined {
+  if (!compiled.url.literal || compiled.query.length > 0) return undefined;
+  try {
+    return finishUrl(compiled, NO_VARIABLES, 'error', (s) => s);
+  } catch {
+    return undefined;
+  }
 }
 
 function ctxFor(resolver: VariableResolver, onMissing: OnMissing, field: string): RenderContext {
@@ -136,6 +190,7 @@ function invalidUrl(message: string, hint: string): SendApiRequestError {
 }
 
 function finishUrl(compiled: CompiledRequest, resolver: VariableResolver, onMissing: OnMissing, redactUrl: (s: string) => string): string {
+  if (compiled.fixedUrl !== undefined) return compiled.fixedUrl;
   const rendered = renderUrl(compiled.url, ctxFor(resolver, onMissing, 'url'));
   if (rendered === '') throw invalidUrl('The URL is empty.', 'Enter the full URL of the API, starting with https:// or http://.');
   let url: URL;
@@ -168,17 +223,29 @@ function finishUrl(compiled: CompiledRequest, resolver: VariableResolver, onMiss
 function finishHeaders(compiled: CompiledRequest, resolver: VariableResolver, onMissing: OnMissing): { headers: Record<string, string>; sensitive: string[] } {
   const headers: Record<string, string> = {};
   const sensitive: string[] = [];
+  // Names seen so far by lower case: a repeated header is found without scanning every name again.
+  const namesByLower = new Map<string, string>();
   for (const row of compiled.headers) {
     const field = `headers[${row.index}]`;
     const ctx = ctxFor(resolver, onMissing, field);
-    const name = renderText(row.key, ctx).trim();
-    checkHeaderName(name, field);
-    const value = renderText(row.value, ctx);
-    checkHeaderValue(value, field);
-    const existing = findHeader(headers, name);
+    let name = row.checkedName;
+    if (name === undefined) {
+      name = renderText(row.key, ctx).trim();
+      checkHeaderName(name, field);
+    }
+    let value = row.checkedValue;
+    if (value === undefined) {
+      value = renderText(row.value, ctx);
+      checkHeaderValue(value, field);
+    }
+    const lower = name.toLowerCase();
+    const existing = namesByLower.get(lower);
     // A repeated header is one field with its values joined (RFC 9110 §5.3); cookies join with "; ".
-    if (existing) headers[existing] = `${headers[existing]}${name.toLowerCase() === 'cookie' ? '; ' : ', '}${value}`;
-    else headers[name] = value;
+    if (existing !== undefined) headers[existing] = `${headers[existing]}${lower === 'cookie' ? '; ' : ', '}${value}`;
+    else {
+      headers[name] = value;
+      namesByLower.set(lower, name);
+    }
     if (ctx.usedSecret) sensitive.push(name);
   }
   return { headers, sensitive };
@@ -234,7 +301,7 @@ function finishBody(compiled: CompiledRequest, resolver: VariableResolver, onMis
     }
     case 'raw': {
       const ctx = ctxFor(resolver, onMissing, 'body.raw');
-      const text = b.json ? renderJson(b.raw, ctx) : renderText(b.raw, ctx);
+      const text = b.json ? renderJson(b.raw, ctx, b.jsonPlan) : renderText(b.raw, ctx);
       if (text === '') return {};
       return { body: text, contentType: b.contentType || 'application/json' };
     }
@@ -257,10 +324,12 @@ function finishBody(compiled: CompiledRequest, resolver: VariableResolver, onMis
 /** Renders a compiled request with a host's resolver. Errors have secrets masked. */
 export function renderRequest(compiled: CompiledRequest, resolver: VariableResolver, options: BuildOptions & { secrets?: Iterable<string> } = {}): PreparedRequest {
   const onMissing = options.onMissing ?? 'error';
-  const redactor = createRedactor(options.secrets);
+  // Made only when an error has to be masked: most renders never need it.
+  let made: Redactor | undefined;
+  const redactor = (): Redactor => (made ??= createRedactor(options.secrets));
   let place = 'url';
   try {
-    const url = finishUrl(compiled, resolver, onMissing, redactor.url);
+    const url = finishUrl(compiled, resolver, onMissing, (s) => redactor().url(s));
     place = 'headers';
     const { headers, sensitive } = finishHeaders(compiled, resolver, onMissing);
     place = 'body';
@@ -275,11 +344,11 @@ export function renderRequest(compiled: CompiledRequest, resolver: VariableResol
     return prepared;
   } catch (err) {
     if (err instanceof SendApiRequestError) {
-      if (redactor.empty) throw err;
-      throw new SendApiRequestError(err.code, redactor.text(err.message), { field: err.field, hint: err.hint });
+      if (redactor().empty) throw err;
+      throw new SendApiRequestError(err.code, redactor().text(err.message), { field: err.field, hint: err.hint });
     }
     // A value with no JSON form that slipped past the checks above (JSON.stringify's TypeError).
-    if (err instanceof TypeError && /circular|BigInt/i.test(err.message)) throw unwritable(new Error(redactor.text(err.message)), place);
+    if (err instanceof TypeError && /circular|BigInt/i.test(err.message)) throw unwritable(new Error(redactor().text(err.message)), place);
     throw err;
   }
 }

@@ -137,32 +137,46 @@ function pathBounds(url: string): { start: number; end: number } | undefined {
   return { start, end: endRel < 0 ? url.length : start + endRel };
 }
 
+/** The place after `text` is appended to a URL already past its authority (only ? and # move it). */
+function placeAfter(place: UrlPlace, text: string): UrlPlace {
+  if (place === 'fragment') return place;
+  if (text.includes('#')) return 'fragment';
+  return place === 'path' && text.includes('?') ? 'query' : place;
+}
+
 /** Renders a URL template, encoding each value for the place it lands in. */
 export function renderUrl(t: ParsedTemplate, ctx: RenderContext): string {
   let out = '';
   const inserted: Array<[number, number]> = [];
-  const last = t.parts.length - 1;
-  t.parts.forEach((part: TemplatePart, idx) => {
+  const parts = t.parts;
+  const last = parts.length - 1;
+  // Tracked as the URL grows: once past the authority, the place only moves forward, and only through
+  // text (an encoded value holds no ? or #); while in the authority, it is worked out from the whole.
+  let place: UrlPlace = 'authority';
+  for (let idx = 0; idx <= last; idx++) {
+    const part = parts[idx];
     if (part.kind === 'text') {
       let s = part.text;
       if (idx === 0) s = s.trimStart();
       if (idx === last) s = s.trimEnd();
       out += s;
-      return;
+      place = place === 'authority' ? urlPlace(out) : placeAfter(place, s);
+      continue;
     }
     const r = resolvePart(part, ctx);
     const text = r.missing ? (ctx.onMissing === 'keep' ? r.written : '') : textOf(r.value, ctx.field);
-    const place = urlPlace(out);
     if (place === 'authority') {
       out += idx === 0 && idx === last ? text.trim() : text;
-      return;
+      place = urlPlace(out);
+      continue;
     }
     const encoded = encodeURIComponent(wellFormed(text));
     if (place === 'path') inserted.push([out.length, out.length + encoded.length]);
     out += encoded;
-  });
-  const bounds = pathBounds(out);
-  if (bounds && inserted.length) {
+  }
+  // A "." or ".." segment follows a slash: without "/." there is none to look for.
+  const bounds = inserted.length && out.includes('/.') ? pathBounds(out) : undefined;
+  if (bounds) {
     let segStart = bounds.start + 1;
     for (const seg of out.slice(bounds.start + 1, bounds.end).split('/')) {
       const segEnd = segStart + seg.length;
@@ -186,16 +200,22 @@ interface JsonState {
   escaped: boolean;
 }
 
-const jsonStates = new WeakMap<ParsedTemplate, JsonState[]>();
-
 /**
- * The string state at each part of a raw JSON template, scanned once per template: only the template's
- * text moves it (a value is inserted as a whole JSON value, or as escaped string content).
+ * What a raw JSON template's text alone decides, worked out once per template (compileRequest keeps it):
+ * the string state at each part, and whether every render is valid JSON whatever the values.
  */
+export interface JsonPlan {
+  states: JsonState[];
+  /**
+   * True when the template rendered with placeholders (null in value position, no characters inside
+   * strings) parses. A value in value position is inserted as one whole JSON value and one inside a
+   * string as complete escaped content, so every render then parses too and need not be re-checked.
+   */
+  alwaysValid: boolean;
+}
+
 function jsonStatesOf(t: ParsedTemplate): JsonState[] {
-  let states = jsonStates.get(t);
-  if (states) return states;
-  states = [];
+  const states: JsonState[] = [];
   let inString = false;
   let escaped = false;
   for (const part of t.parts) {
@@ -209,8 +229,26 @@ function jsonStatesOf(t: ParsedTemplate): JsonState[] {
       } else if (c === '"') inString = true;
     }
   }
-  jsonStates.set(t, states);
   return states;
+}
+
+/** Scans a raw JSON template once: string states, and whether its structure alone makes it valid. */
+export function planJson(t: ParsedTemplate): JsonPlan {
+  const states = jsonStatesOf(t);
+  let placeholder = '';
+  for (let idx = 0; idx < t.parts.length; idx++) {
+    const part = t.parts[idx];
+    if (part.kind === 'text') placeholder += part.text;
+    else if (states[idx].escaped) return { states, alwaysValid: false }; // every render fails: keep the checks
+    else if (!states[idx].inString) placeholder += 'null';
+  }
+  let alwaysValid = true;
+  try {
+    JSON.parse(placeholder);
+  } catch {
+    alwaysValid = false; // `-#x`, say: valid for some values only, so each render is checked
+  }
+  return { states, alwaysValid };
 }
 
 /**
@@ -218,19 +256,19 @@ function jsonStatesOf(t: ParsedTemplate): JsonState[] {
  * literal as escaped string content. The result must parse, or INVALID_JSON names the line and column
  * of the template.
  */
-export function renderJson(t: ParsedTemplate, ctx: RenderContext): string {
+export function renderJson(t: ParsedTemplate, ctx: RenderContext, plan: JsonPlan = planJson(t)): string {
   let out = '';
-  const states = jsonStatesOf(t);
+  const { states, alwaysValid } = plan;
   // Output offset → template offset, for error positions.
   const map: Array<{ out: number; tpl: number; value: boolean }> = [];
   for (let idx = 0; idx < t.parts.length; idx++) {
     const part = t.parts[idx];
     if (part.kind === 'text') {
-      map.push({ out: out.length, tpl: part.start, value: false });
+      if (!alwaysValid) map.push({ out: out.length, tpl: part.start, value: false });
       out += part.text;
       continue;
     }
-    map.push({ out: out.length, tpl: part.start, value: true });
+    if (!alwaysValid) map.push({ out: out.length, tpl: part.start, value: true });
     const { inString, escaped } = states[idx];
     if (inString && escaped) {
       // The template's backslash would escape the value's first character: the value could then end
@@ -251,6 +289,7 @@ export function renderJson(t: ParsedTemplate, ctx: RenderContext): string {
       out += jsonOf(r.value, ctx.field);
     }
   }
+  if (alwaysValid) return out; // valid JSON, so not blank either (see JsonPlan)
   if (out.trim() === '') return '';
   try {
     JSON.parse(out);

@@ -7,9 +7,9 @@ const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.ca
  * Follows a path through plain data. Only own properties are read, so `#x.constructor` or
  * `#x.__proto__` never reach the prototype chain.
  */
-export function walkPath(root: unknown, path: readonly PathSegment[]): { found: boolean; value: unknown; depth: number } {
+export function walkPath(root: unknown, path: readonly PathSegment[], from = 0): { found: boolean; value: unknown; depth: number } {
   let current: unknown = root;
-  for (let i = 0; i < path.length; i++) {
+  for (let i = from; i < path.length; i++) {
     const seg = path[i];
     if (current === null || current === undefined || typeof current !== 'object') {
       return { found: false, value: current, depth: i };
@@ -73,14 +73,14 @@ export function resolveSecret(secrets: Record<string, string> | undefined, rest:
 export function createPlainResolver(vars: PlainVars, extraRoots: Record<string, unknown> = {}): VariableResolver {
   return {
     resolve(path) {
-      const [root, ...rest] = path;
-      if (root === 'secrets') return resolveSecret(vars.secrets, rest);
+      // Walks from an offset rather than copying the rest of the path: this runs for every variable.
+      const root = path[0];
+      if (root === 'secrets') return resolveSecret(vars.secrets, path.slice(1));
       if (typeof root === 'string' && hasOwn(extraRoots, root)) {
-        const w = walkPath(extraRoots[root], rest);
+        const w = walkPath(extraRoots[root], path, 1);
         return w.found ? { found: true, value: w.value } : { found: false };
       }
-      const target = root === 'json' || root === 'msg' ? rest : path;
-      const w = walkPath(vars.values, target);
+      const w = walkPath(vars.values, path, root === 'json' || root === 'msg' ? 1 : 0);
       return w.found ? { found: true, value: w.value } : { found: false };
     },
     describe(path) {
