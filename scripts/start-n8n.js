@@ -135,8 +135,9 @@ function portIsFree(port) {
   });
 }
 
+/** Imports the example credential and workflows into the n8n of env (its N8N_USER_FOLDER). */
 async function importExamples(env, port) {
-  const dir = path.join(userFolder, 'import');
+  const dir = path.join(env.N8N_USER_FOLDER, 'import');
   fs.mkdirSync(dir, { recursive: true });
   const credentials = [{ ...CREDENTIAL, type: 'sendApiRequestSecretKeysApi', data: { keys: { values: [{ name: 'API_TOKEN', value: 'example-token-change-me' }] } } }];
   fs.writeFileSync(path.join(dir, 'credentials.json'), JSON.stringify(credentials));
@@ -148,7 +149,6 @@ async function importExamples(env, port) {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  fs.writeFileSync(importedMarker, `${JSON.stringify({ importedAt: new Date().toISOString(), port }, null, 2)}\n`);
 }
 
 async function main() {
@@ -167,6 +167,7 @@ async function main() {
   if (!fs.existsSync(importedMarker)) {
     console.log('Importing the example workflows and credential (first start only)…');
     await importExamples(env, PORT);
+    fs.writeFileSync(importedMarker, `${JSON.stringify({ importedAt: new Date().toISOString(), port: PORT }, null, 2)}\n`);
   }
   console.log(`Starting n8n ${N8N_VERSION} on Node 24 (log: ${path.relative(root, path.join(userFolder, 'n8n.log'))})…`);
   const host = await startN8n(env, path.join(userFolder, 'n8n.log'));
@@ -183,15 +184,19 @@ async function main() {
 
 // n8n and the installs run in their own process groups: Ctrl+C stops them here.
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    stopping = true;
-    console.log('\nStopping n8n…');
-    stopAll().finally(() => process.exit(0));
+if (require.main === module) {
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      stopping = true;
+      console.log('\nStopping n8n…');
+      stopAll().finally(() => process.exit(0));
+    });
+  }
+  main().catch((err) => {
+    console.error(err.message || err);
+    process.exit(1);
   });
 }
 
-main().catch((err) => {
-  console.error(err.message || err);
-  process.exit(1);
-});
+// scripts/screenshot-n8n.js opens the same example in its own n8n.
+module.exports = { EXAMPLE_ID, importExamples };
