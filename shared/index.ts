@@ -20,7 +20,9 @@ export { sendPages, mergePages, compilePagination, withResponseRoot, linkNext, p
 export type { CompiledPagination, PaginationSettings, PageRun } from './send/paginate';
 export { TransportError, classifyTransportError } from './send/transport';
 export type { Transport, TransportRequest, TransportResponse, TransportErrorKind, Sleep } from './send/transport';
-export { parseBody, excerpt, headerValue } from './send/response';
+export { parseBody, excerpt, headerValue, isBinaryResponse } from './send/response';
+export { StreamedBody, isBodyStream, readBodyStream } from './send/body-stream';
+export type { BodyStream } from './send/body-stream';
 export { parseRetryAfter, backoffDelay } from './send/retry';
 export { DEFAULT_OPTIONS, normalizeOptions } from './options';
 export type { NodeOptions } from './options';

@@ -48,6 +48,8 @@ export interface HostIo {
   ssrfUrlCheck?: boolean;
   /** Clock for OAuth2 token expiry; Date.now by default. */
   now?: () => number;
+  /** The host stores binary responses from a stream (SendOptions.streamBinary); not with pagination. */
+  streamBinary?: boolean;
 }
 
 /** Renders and sends one request (and its pages). Every error is a SendApiRequestError with secrets masked. */
@@ -68,6 +70,8 @@ export async function executeRequest(node: CompiledNode, resolver: VariableResol
       secrets: secretValues,
       now: io.now,
       auth: createAuthSession(node.auth, secrets),
+      // Pages are read (their bodies give the next URL, and merged pages join bodies).
+      streamBinary: io.streamBinary === true && o.pagination === 'off',
       checkUrl: (url) => {
         checkAllowedHost(url, node.allowedHosts);
         if (guard) checkSsrfUrl(url);

@@ -5,11 +5,12 @@
  */
 import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 import type { NodeOptions } from '../../shared/options';
+import { StreamedBody } from '../../shared/send/body-stream';
 import { headerValue } from '../../shared/send/response';
 import type { ApiResponse } from '../../shared/send/send';
 
-/** Stores a binary body the n8n way (this.helpers.prepareBinaryData). */
-export type BinaryWriter = (data: Buffer, fileName: string | undefined, mimeType: string | undefined) => Promise<IBinaryData>;
+/** Stores a binary body the n8n way (this.helpers.prepareBinaryData); a streamed one as it is read. */
+export type BinaryWriter = (data: Buffer | StreamedBody, fileName: string | undefined, mimeType: string | undefined) => Promise<IBinaryData>;
 
 function isPlainObject(v: unknown): v is IDataObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
@@ -44,7 +45,7 @@ function jsonFor(response: ApiResponse, body: unknown, options: NodeOptions): ID
 export async function outputItems(responses: ApiResponse[], options: NodeOptions, itemIndex: number, writeBinary: BinaryWriter): Promise<INodeExecutionData[]> {
   const out: INodeExecutionData[] = [];
   for (const response of responses) {
-    if (Buffer.isBuffer(response.body)) {
+    if (Buffer.isBuffer(response.body) || response.body instanceof StreamedBody) {
       const mimeType = headerValue(response.headers, 'content-type');
       const binary = await writeBinary(response.body, responseFileName(response), mimeType);
       const json: IDataObject = options.responseOutput === 'body' ? {} : { statusCode: response.statusCode, headers: response.headers as IDataObject };

@@ -13,6 +13,7 @@ import type { FileValue } from '../../shared/request/types';
 import { executeRequest, outputsFor, type HostIo } from '../../shared/run';
 import { createItemCompiler } from './compile-cache';
 import { readOptions } from './config';
+import { binaryInput } from './binary-input';
 import { asSendError, errorItemJson, nodeError } from './errors';
 import { itemSource, loadBinary } from './item-source';
 import { outputItems } from './output';
@@ -44,6 +45,8 @@ export async function runNode(ctx: IExecuteFunctions): Promise<INodeExecutionDat
     transport: createN8nTransport(ctx, credential ? CREDENTIAL_TYPE : undefined),
     sleep: (ms, signal) => sleep(ms, signal),
     signal: ctx.getExecutionCancelSignal?.(),
+    // Binary responses are written to n8n's binary data store as they arrive.
+    streamBinary: true,
   };
   const settings = runSettings(ctx);
   const continueOnFail = ctx.continueOnFail();
@@ -62,7 +65,7 @@ export async function runNode(ctx: IExecuteFunctions): Promise<INodeExecutionDat
       const binary: Record<string, FileValue> = usesBinary ? await loadBinary(ctx, items[i], i) : {};
       const resolver = createN8nResolver(itemSource(ctx, items[i], i, secrets, binary));
       const pages = await executeRequest(node, resolver, secrets, io);
-      results[i] = await outputItems(outputsFor(node, pages), node.options, i, (data, fileName, mimeType) => ctx.helpers.prepareBinaryData(data, fileName, mimeType));
+      results[i] = await outputItems(outputsFor(node, pages), node.options, i, async (data, fileName, mimeType) => await ctx.helpers.prepareBinaryData(await binaryInput(data), fileName, mimeType));
     } catch (err) {
       const error = asSendError(err, redactor);
       if (continueOnFail) results[i] = [{ json: errorItemJson(error), pairedItem: { item: i } }];

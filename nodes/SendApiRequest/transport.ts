@@ -4,6 +4,7 @@
  * the core's, so the helper follows no redirect and throws on no status.
  */
 import type { IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import { isBodyStream } from '../../shared/send/body-stream';
 import { TransportError, classifyTransportError, type Transport, type TransportRequest, type TransportResponse } from '../../shared/send/transport';
 
 interface FullResponse {
@@ -80,7 +81,8 @@ export function createN8nTransport(ctx: IExecuteFunctions, credentialType: strin
       returnFullResponse: true,
       ignoreHttpStatusErrors: true,
       disableFollowRedirect: true,
-      encoding: 'arraybuffer',
+      // A binary download may be handed on unread (the core decides by status and content type).
+      encoding: req.streamBody ? 'stream' : 'arraybuffer',
       json: false,
       skipSslCertificateValidation: req.ignoreTlsErrors,
     };
@@ -95,10 +97,14 @@ export function createN8nTransport(ctx: IExecuteFunctions, credentialType: strin
     } catch (err) {
       throw classifyN8nError(err);
     }
+    const headers = plainHeaders(response.headers);
+    if (req.streamBody && isBodyStream(response.body)) {
+      return { statusCode: response.statusCode, statusMessage: response.statusMessage, headers, body: Buffer.alloc(0), stream: response.body };
+    }
     const body = bodyBuffer(response.body);
     if (req.maxResponseBytes > 0 && body.length > req.maxResponseBytes) {
       throw new TransportError('tooLarge', `The response is larger than ${req.maxResponseBytes} bytes.`);
     }
-    return { statusCode: response.statusCode, statusMessage: response.statusMessage, headers: plainHeaders(response.headers), body };
+    return { statusCode: response.statusCode, statusMessage: response.statusMessage, headers, body };
   };
 }

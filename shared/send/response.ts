@@ -46,6 +46,17 @@ function sniff(body: Buffer): string | Buffer {
 }
 
 /**
+ * Whether a 2xx response's body is passed on as bytes without being looked at: the binary format, or
+ * a content type that is neither JSON nor text (an empty or absent type is sniffed, so it is read).
+ */
+export function isBinaryResponse(headers: Record<string, string | string[]>, format: ResponseFormat): boolean {
+  if (format === 'binary') return true;
+  if (format !== 'auto') return false;
+  const type = mediaType(headerValue(headers, 'content-type'));
+  return type !== '' && !isJsonMedia(type) && !isTextMedia(type);
+}
+
+/**
  * Parses a body by its content type (JSON → value, text → string, else Buffer), or as `format` forces.
  * An empty body is '' whatever the type. JSON that does not parse is an INVALID_RESPONSE error when
  * JSON was asked for or announced; `lenient` (used for error bodies) falls back to text instead.

@@ -5,7 +5,8 @@ import { createRedactor, type Redactor } from '../redact';
 import type { HttpMethod, PreparedRequest, RequestBody } from '../request/types';
 import { DEFAULT_OPTIONS, type NodeOptions } from '../options';
 import { isRedirect, leavesOrigin, methodAfterRedirect, stripCredentials, withoutBodyHeaders } from './redirect';
-import { excerpt, headerValue, parseBody } from './response';
+import { StreamedBody, readBodyStream, type BodyStream } from './body-stream';
+import { excerpt, headerValue, isBinaryResponse, parseBody } from './response';
 import { MAX_SLEEP_MS, RETRY_STATUS, backoffDelay, methodMayRetry, parseRetryAfter } from './retry';
 import { TransportError, classifyTransportError, type Sleep, type Transport, type TransportResponse } from './transport';
 
@@ -42,6 +43,11 @@ export interface SendOptions extends Partial<SendSettings> {
   now?: () => number;
   /** Authentication hook: adds credentials before sending and answers a 401 once (shared/auth). */
   auth?: AuthSession;
+  /**
+   * The host stores a binary body from a stream (n8n's binary data): a 2xx binary response is then
+   * passed on unread as a StreamedBody in ApiResponse.body, checked against maxResponseBytes as it is read.
+   */
+  streamBinary?: boolean;
 }
 
 const KIND_CODE: Record<TransportError['kind'], ErrorCode> = {
@@ -140,7 +146,13 @@ async function exchange(prepared: PreparedRequest, s: SendSettings, o: SendOptio
         maxResponseBytes: s.maxResponseBytes,
         ignoreTlsErrors: s.ignoreTlsErrors,
         signal: o.signal,
+        streamBody: o.streamBinary === true ? true : undefined,
       });
+      // Only a final binary 2xx goes on unread; every other body is read here, where a failure while
+      // reading it is a transport failure of this attempt (and retried like one).
+      if (response.stream && !(isFinal(response, s) && keepsStream(response, hop.method, s))) {
+        response = { ...response, body: await readBodyStream(response.stream, s.maxResponseBytes), stream: undefined };
+      }
     } catch (err) {
       throw redirects > 0 ? new HopFailure(err, hop, sensitive) : err;
     }
@@ -171,6 +183,19 @@ async function exchange(prepared: PreparedRequest, s: SendSettings, o: SendOptio
     hop = { method: after.method, url: next.href, headers, body: after.keepBody ? hop.body : undefined };
     o.onProgress?.({ type: 'redirect', url: redactor.url(hop.url) });
   }
+}
+
+/** A response the life cycle does not follow on (no redirect to take). */
+function isFinal(response: TransportResponse, s: SendSettings): boolean {
+  return !s.followRedirects || !isRedirect(response.statusCode) || headerValue(response.headers, 'location') === undefined;
+}
+
+/** A 2xx response with a binary body that has bytes to pass on (a HEAD or a 204 has none). */
+function keepsStream(response: TransportResponse, method: HttpMethod, s: SendSettings): boolean {
+  const status = response.statusCode;
+  if (status < 200 || status >= 300 || status === 204 || status === 205 || method === 'HEAD') return false;
+  if (headerValue(response.headers, 'content-length') === '0') return false;
+  return isBinaryResponse(response.headers, s.responseFormat);
 }
 
 function transportFailure(err: TransportError, hop: Hop, sensitive: readonly string[], redactor: Redactor, attempts: number): SendApiRequestError {
@@ -232,6 +257,7 @@ async function sendAttempts(prepared: PreparedRequest, options: SendOptions): Pr
       throw transportFailure(aborted ? new TransportError('aborted', 'cancelled') : failure, failedHop, failedSensitive, redactor, attempt);
     }
     const { response, hop } = result;
+    if (response.stream) return streamedResponse(response, response.stream, hop, s, options, prepared, redactor, attempt);
     if (s.maxResponseBytes > 0 && response.body.length > s.maxResponseBytes) {
       throw transportFailure(new TransportError('tooLarge', `the response has ${response.body.length} bytes, over the limit of ${s.maxResponseBytes}`), hop, prepared.sensitiveHeaders, redactor, attempt);
     }
@@ -269,6 +295,21 @@ async function sendAttempts(prepared: PreparedRequest, options: SendOptions): Pr
       hint: statusHint(status),
     });
   }
+}
+
+/** A binary 2xx passed on unread: a declared size over the limit fails now, the rest as it is read. */
+function streamedResponse(response: TransportResponse, stream: BodyStream, hop: Hop, s: SendSettings, o: SendOptions, prepared: PreparedRequest, redactor: Redactor, attempt: number): ApiResponse {
+  const declared = Number(headerValue(response.headers, 'content-length'));
+  if (s.maxResponseBytes > 0 && declared > s.maxResponseBytes) {
+    stream.destroy();
+    throw transportFailure(new TransportError('tooLarge', `the response has ${declared} bytes, over the limit of ${s.maxResponseBytes}`), hop, prepared.sensitiveHeaders, redactor, attempt);
+  }
+  const fail = (err: unknown): Error => {
+    const failure = isAborted(o.signal) ? new TransportError('aborted', 'cancelled') : classifyTransportError(err);
+    return transportFailure(failure, hop, prepared.sensitiveHeaders, redactor, attempt);
+  };
+  const body = new StreamedBody(stream, s.maxResponseBytes, fail);
+  return { statusCode: response.statusCode, statusMessage: response.statusMessage, headers: response.headers, body, url: hop.url };
 }
 
 /** The same error with its message passed through the redactor (and details added); no-op without secrets. */

@@ -1,4 +1,5 @@
 import type { RequestBody } from '../request/types';
+import type { BodyStream } from './body-stream';
 
 /** One HTTP exchange, no redirects followed: the core follows them itself (SPEC §3). */
 export interface TransportRequest {
@@ -12,6 +13,11 @@ export interface TransportRequest {
   maxResponseBytes: number;
   ignoreTlsErrors: boolean;
   signal?: AbortSignal;
+  /**
+   * The caller can take the body unread: the transport may return it in `stream` (body left empty)
+   * instead of reading it. A transport that cannot stream ignores this.
+   */
+  streamBody?: boolean;
 }
 
 export interface TransportResponse {
@@ -19,6 +25,8 @@ export interface TransportResponse {
   statusMessage?: string;
   headers: Record<string, string | string[]>;
   body: Buffer;
+  /** The body unread, when the request asked for `streamBody`; the core reads or passes it on. */
+  stream?: BodyStream;
 }
 
 export type Transport = (request: TransportRequest) => Promise<TransportResponse>;

@@ -1,6 +1,6 @@
 import { SendApiRequestError } from '../errors';
 import { findJsonSyntaxError, lineAndColumn } from './json-syntax';
-import type { ExpressionPart, OnMissing, ParsedTemplate, TemplatePart, VariablePart, VariableResolver } from './types';
+import type { ExpressionPart, OnMissing, ParsedTemplate, VariablePart, VariableResolver } from './types';
 
 /** Everything a render needs besides the template; `usedSecret` is set when a secret was inserted. */
 export interface RenderContext {
