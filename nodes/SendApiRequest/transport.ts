@@ -3,8 +3,8 @@
  * allowed-domain settings apply. One exchange per call: redirects, retries and status handling are
  * the core's, so the helper follows no redirect and throws on no status.
  */
-import type { IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
-import { isBodyStream } from '../../shared/send/body-stream';
+import { sleep, type IExecuteFunctions, type IHttpRequestMethods, type IHttpRequestOptions } from 'n8n-workflow';
+import { isBodyStream, type BodyStream } from '../../shared/send/body-stream';
 import { TransportError, classifyTransportError, type Transport, type TransportRequest, type TransportResponse } from '../../shared/send/transport';
 
 interface FullResponse {
@@ -71,6 +71,72 @@ function helperBody(body: string | Buffer, headers: Record<string, string>): str
   return Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
 }
 
+/** Node's timers hold at most 2^31 - 1 ms; a longer one would fire at once. */
+const MAX_TIMER_MS = 2147483647;
+
+/**
+ * The spec's timeout is the whole exchange, body included. The helper's own timeout ends at the
+ * response headers when the body is a stream, so the deadline is kept here, with n8n-workflow's
+ * sleep (the n8n package may not use timers of its own). It aborts the request, headers or not: the
+ * helper then ends its body stream with an error (destroying that stream does not end a read
+ * waiting on a silent socket). Released when the body closes.
+ */
+class Deadline {
+  readonly controller = new AbortController();
+  timedOut = false;
+  private readonly stop = new AbortController();
+  private readonly onCallerAbort = (): void => this.controller.abort();
+
+  constructor(private readonly req: TransportRequest) {
+    if (req.signal?.aborted) this.controller.abort();
+    else req.signal?.addEventListener('abort', this.onCallerAbort, { once: true });
+    if (req.timeout > 0) {
+      sleep(Math.min(req.timeout, MAX_TIMER_MS), this.stop.signal).then(() => this.expire(), () => undefined);
+    }
+  }
+
+  error(): TransportError {
+    return new TransportError('timeout', `no answer within ${this.req.timeout} ms`, 'ETIMEDOUT');
+  }
+
+  release(): void {
+    this.stop.abort();
+    this.req.signal?.removeEventListener('abort', this.onCallerAbort);
+  }
+
+  private expire(): void {
+    this.timedOut = true;
+    this.controller.abort();
+  }
+}
+
+interface HelperStream extends BodyStream {
+  once(event: 'close', listener: () => void): unknown;
+}
+
+function isHelperStream(body: unknown): body is HelperStream {
+  return isBodyStream(body) && typeof (body as { once?: unknown }).once === 'function';
+}
+
+/** The helper's body stream, read with the deadline: an error after it passed is a timeout. */
+export class HelperBody implements BodyStream {
+  constructor(readonly stream: HelperStream, private readonly deadline: Deadline) {
+    stream.once('close', () => deadline.release());
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    try {
+      for await (const chunk of this.stream) yield chunk;
+    } catch (err) {
+      throw this.deadline.timedOut ? this.deadline.error() : err;
+    }
+  }
+
+  destroy(error?: Error): void {
+    this.stream.destroy(error);
+  }
+}
+
 /** `credentialType`: send through httpRequestWithAuthentication with that credential (pass-through). */
 export function createN8nTransport(ctx: IExecuteFunctions, credentialType: string | undefined): Transport {
   return async (req: TransportRequest): Promise<TransportResponse> => {
@@ -88,19 +154,23 @@ export function createN8nTransport(ctx: IExecuteFunctions, credentialType: strin
     };
     if (req.body !== undefined) options.body = helperBody(req.body, req.headers);
     if (req.timeout > 0) options.timeout = req.timeout;
-    if (req.signal) options.abortSignal = req.signal;
+    const deadline = new Deadline(req);
+    options.abortSignal = deadline.controller.signal;
     let response: FullResponse;
     try {
       response = (credentialType
         ? await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, options)
         : await ctx.helpers.httpRequest(options)) as FullResponse;
     } catch (err) {
+      deadline.release();
+      if (deadline.timedOut && !req.signal?.aborted) throw deadline.error();
       throw classifyN8nError(err);
     }
     const headers = plainHeaders(response.headers);
-    if (req.streamBody && isBodyStream(response.body)) {
-      return { statusCode: response.statusCode, statusMessage: response.statusMessage, headers, body: Buffer.alloc(0), stream: response.body };
+    if (req.streamBody && isHelperStream(response.body)) {
+      return { statusCode: response.statusCode, statusMessage: response.statusMessage, headers, body: Buffer.alloc(0), stream: new HelperBody(response.body, deadline) };
     }
+    deadline.release();
     const body = bodyBuffer(response.body);
     if (req.maxResponseBytes > 0 && body.length > req.maxResponseBytes) {
       throw new TransportError('tooLarge', `The response is larger than ${req.maxResponseBytes} bytes.`);

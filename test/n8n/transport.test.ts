@@ -72,6 +72,23 @@ test('the timeout ends an attempt that gets no answer, with code TIMEOUT', async
   expect(Date.now() - started).toBeLessThan(5000);
 });
 
+test('the timeout also ends a body that stops after the headers (JSON read, binary streamed)', async () => {
+  server.handle((req, res) => {
+    res.writeHead(200, { 'content-type': req.url === '/json' ? 'application/json' : 'application/octet-stream' });
+    res.write(req.url === '/json' ? '{"partial": ' : Buffer.alloc(1024));
+    // ...and nothing more: the socket stays open until the server closes at the end of the file.
+  });
+  for (const path of ['/json', '/file']) {
+    const started = Date.now();
+    const r = await runWorkflow({
+      nodes: [source([{ json: {} }]), sendNode({ url: server.url(path), options: { timeout: 400, retries: 0 } }, { continueOnFail: true })],
+      chain: ['Source', 'Send'],
+    });
+    expect(r.output('Send')[0].json.error).toMatchObject({ code: 'TIMEOUT', field: 'options.timeout' });
+    expect(Date.now() - started).toBeLessThan(5000);
+  }
+});
+
 test('a refused connection is a NETWORK error naming the request', async () => {
   const r = await runWorkflow({
     nodes: [source([{ json: {} }]), sendNode({ url: 'http://127.0.0.1:9/nothing', options: { retries: 0 } }, { continueOnFail: true })],
