@@ -1,7 +1,7 @@
 import { SendApiRequestError } from '../errors';
 import { createRedactor, type Redactor } from '../redact';
 import { parseTemplate } from '../template/parse';
-import { jsonOf, planJson, renderJson, renderText, renderUrl, renderValue, textOf, unwritable, type JsonPlan, type RenderContext } from '../template/render';
+import { jsonOf, planJson, renderJson, renderText, renderUrl, renderValue, textOf, unwritable, urlPlace, type JsonPlan, type RenderContext } from '../template/render';
 import { createPlainResolver, type PlainVars } from '../template/resolve';
 import type { OnMissing, ParsedTemplate, VariableResolver } from '../template/types';
 import { checkHeaderName, checkHeaderValue, findHeader } from './headers';
@@ -37,6 +37,11 @@ export interface CompiledRequest {
   body: CompiledBody;
   /** The finished URL, when the URL is literal text, valid, and has no query rows: the same every render. */
   fixedUrl?: string;
+  /**
+   * Every render of the URL is already what WHATWG URL makes of it, so it is not parsed again per
+   * render: see canonicalUrlTemplate.
+   */
+  canonicalUrl?: boolean;
 }
 
 /** Which fields hold `{{ }}` expressions (n8n: those saved in expression mode), by field name. */
@@ -138,6 +143,7 @@ export function compileRequest(config: RequestConfig, options: CompileOptions = 
     body: compileBody(config.body, expressionsAt),
   };
   compiled.fixedUrl = fixedUrlOf(compiled);
+  compiled.canonicalUrl = compiled.fixedUrl === undefined && compiled.query.length === 0 && canonicalUrlTemplate(compiled.url);
   return compiled;
 }
 
@@ -189,9 +195,43 @@ function invalidUrl(message: string, hint: string): SendApiRequestError {
   return new SendApiRequestError('INVALID_URL', message, { field: 'url', hint });
 }
 
+/**
+ * Whether every render of a URL template comes out as WHATWG URL would write it, so the parse per
+ * render can be skipped. True when the scheme and host are literal (each variable lands in the path,
+ * query or fragment, where renderUrl percent-encodes its value: it holds no / ? # \\ and no
+ * white space, so it cannot move the URL's parts) and the template, with a placeholder for each
+ * variable, is an http(s) URL already in canonical form. Dot segments a value could make are refused
+ * by renderUrl itself; a literal "%2e" (a dot segment in disguise) keeps the per-render parse.
+ */
+function canonicalUrlTemplate(t: ParsedTemplate): boolean {
+  const parts = t.parts;
+  const last = parts.length - 1;
+  let skeleton = '';
+  for (let idx = 0; idx <= last; idx++) {
+    const part = parts[idx];
+    if (part.kind !== 'text') {
+      if (urlPlace(skeleton) === 'authority') return false;
+      skeleton += 'x';
+      continue;
+    }
+    let text = part.text;
+    if (idx === 0) text = text.trimStart();
+    if (idx === last) text = text.trimEnd();
+    skeleton += text;
+  }
+  if (/%2e/i.test(skeleton)) return false;
+  try {
+    const url = new URL(skeleton);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && url.href === skeleton;
+  } catch {
+    return false;
+  }
+}
+
 function finishUrl(compiled: CompiledRequest, resolver: VariableResolver, onMissing: OnMissing, redactUrl: (s: string) => string): string {
   if (compiled.fixedUrl !== undefined) return compiled.fixedUrl;
   const rendered = renderUrl(compiled.url, ctxFor(resolver, onMissing, 'url'));
+  if (compiled.canonicalUrl) return rendered;
   if (rendered === '') throw invalidUrl('The URL is empty.', 'Enter the full URL of the API, starting with https:// or http://.');
   let url: URL;
   try {

@@ -54,6 +54,9 @@ export function wellFormed(text: string): string {
 
 /** A value as a JSON text, for value positions of a raw JSON body. */
 export function jsonOf(value: unknown, field?: string): string {
+  // Scalars first: they cannot fail, and they are most of what a body holds.
+  const type = typeof value;
+  if (type === 'string' || type === 'number' || type === 'boolean') return JSON.stringify(value);
   if (Buffer.isBuffer(value) || value instanceof Uint8Array) return JSON.stringify(textOf(value));
   if (typeof value === 'bigint') return value.toString();
   return stringify(value, field) ?? 'null';
@@ -170,7 +173,10 @@ export function renderUrl(t: ParsedTemplate, ctx: RenderContext): string {
       place = urlPlace(out);
       continue;
     }
-    const encoded = encodeURIComponent(wellFormed(text));
+    let encoded = encodeURIComponent(wellFormed(text));
+    // WHATWG URL also escapes ' in the query of an http(s) URL: written as it would be, so a URL that
+    // needs no parse (CompiledRequest.canonicalUrl) is the same text as one that is parsed.
+    if (place === 'query' && encoded.includes("'")) encoded = encoded.replaceAll("'", '%27');
     if (place === 'path') inserted.push([out.length, out.length + encoded.length]);
     out += encoded;
   }

@@ -117,7 +117,7 @@ describe('URL: the place of each value tracked while rendering', () => {
 
 /** The same compiled request with every compile-time shortcut of the URL and the headers removed. */
 function withoutShortcuts(c: CompiledRequest): CompiledRequest {
-  return { ...c, fixedUrl: undefined, headers: c.headers.map(({ key, value, index }) => ({ key, value, index })) };
+  return { ...c, fixedUrl: undefined, canonicalUrl: undefined, headers: c.headers.map(({ key, value, index }) => ({ key, value, index })) };
 }
 
 function render(c: CompiledRequest, values: Record<string, unknown>, secrets: Record<string, string> = {}): Outcome {
@@ -165,5 +165,42 @@ describe('URL and headers: literal text checked once at compile time', () => {
       const c = compileRequest({ method: 'GET', url });
       expect(render(c, {})).toEqual(render(withoutShortcuts(c), {}));
     }), RUNS);
+  });
+});
+
+describe('URL: a template already in canonical form is not parsed per render', () => {
+  test('which templates qualify: literal scheme and host, canonical text, no literal %2e', () => {
+    const canonical = (url: string) => compileRequest({ method: 'GET', url }).canonicalUrl;
+    expect(canonical('https://api.test/v1/customers/#id/orders/#order?expand=lines&tier=#tier#frag')).toBe(true);
+    expect(canonical('  https://api.test/#id  ')).toBe(true);
+    expect(canonical('https://#host/x')).toBe(false); // a variable in the authority
+    expect(canonical('https://api.test#id')).toBe(false); // no path yet: still the authority
+    expect(canonical('HTTPS://API.test/#id')).toBe(false); // not canonical (case)
+    expect(canonical('https://api.test:443/#id')).toBe(false); // default port
+    expect(canonical('https://api.test/a b/#id')).toBe(false); // a space to escape
+    expect(canonical('https://api.test/%2e/#id')).toBe(false);
+    expect(canonical('ftp://api.test/#id')).toBe(false);
+    expect(canonical('https://api.test/x')).toBe(false); // literal: fixedUrl instead
+    expect(compileRequest({ method: 'GET', url: 'https://api.test/#id', query: [{ key: 'a', value: '1' }] }).canonicalUrl).toBe(false);
+  });
+
+  test('a quote in the query is escaped as WHATWG URL escapes it; dot segments from values still fail', () => {
+    const c = compileRequest({ method: 'GET', url: "https://api.test/p/#v?q=#v" });
+    expect(render(c, { v: "it's" })).toEqual({ ok: expect.objectContaining({ url: "https://api.test/p/it's?q=it%27s" }) });
+    expect(render(c, { v: "it's" })).toEqual(render(withoutShortcuts(c), { v: "it's" }));
+    expect(render(c, { v: '..' })).toMatchObject({ code: 'INVALID_URL', field: 'url' });
+  });
+
+  const canonicalPiece = fc.constantFrom('/', '/a', '?', '&', '=', '#a', '#b', '#{a}', '#missing', '.', '-', '~', '%41', '##', 'x');
+  const anyUrlValue = fc.oneof(fc.string({ maxLength: 10, unit: 'grapheme' }), fc.string({ maxLength: 10 }), fc.constantFrom('/', '?', '#', '.', '..', "'", '\\', ' x ', '\t', '%2e', '%', '\uD800', 5, null, true));
+
+  test('property: the unparsed render equals the parsed one (same URL or same error)', () => {
+    fc.assert(fc.property(fc.constantFrom('https://api.test/', 'http://h.test:8080/v1/'), fc.array(canonicalPiece, { maxLength: 10 }), anyUrlValue, anyUrlValue, fc.constantFrom<OnMissing>('error', 'empty', 'keep'), (base, pieces, a, b, onMissing) => {
+      const compiled = outcome(() => compileRequest({ method: 'GET', url: base + pieces.join('') }));
+      if (!('ok' in compiled)) return;
+      const c = compiled.ok as CompiledRequest;
+      const run = (cr: CompiledRequest) => outcome(() => renderRequest(cr, createPlainResolver({ values: { a, b } }), { onMissing }).url);
+      expect(run(c)).toEqual(run(withoutShortcuts(c)));
+    }), { numRuns: 2000 });
   });
 });
