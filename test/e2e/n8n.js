@@ -48,6 +48,25 @@ process.stdout.write(JSON.stringify(db.prepare('SELECT executionId, data FROM ex
   return JSON.parse(out);
 }
 
+/** Sets up n8n's owner through its REST API (as the first visit in a browser does); returns the session cookie. */
+async function ownerSession(base) {
+  const owner = { email: 'owner@example.com', firstName: 'Ada', lastName: 'Lovelace', password: `Pw1${crypto.randomBytes(12).toString('hex')}` };
+  const res = await fetch(`${base}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(owner), signal: AbortSignal.timeout(30000) });
+  assert.equal(res.status, 200, `POST /rest/owner/setup answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  assert.match(cookie, /n8n-auth=/, 'the owner setup gave no session cookie');
+  return cookie;
+}
+
+/** The credential's "Test" button: POST /rest/credentials/test with the credential as the editor sends it. */
+async function testCredential(base, cookie, data) {
+  const credentials = { id: wf.CREDENTIAL.id, name: wf.CREDENTIAL.name, type: wf.CREDENTIAL_TYPE, data };
+  const res = await fetch(`${base}/rest/credentials/test`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ credentials }), signal: AbortSignal.timeout(60000) });
+  const text = await res.text();
+  assert.equal(res.status, 200, `POST /rest/credentials/test answered ${res.status}: ${text.slice(0, 300)}`);
+  return { text, result: JSON.parse(text).data };
+}
+
 /**
  * POSTs to a production webhook, retrying (bounded) while n8n answers that it is not registered yet:
  * n8n 2.x activates published workflows in the background after its editor is up.
@@ -142,6 +161,27 @@ async function n8nPart(report, { workDir }) {
       const credentials = JSON.parse(fs.readFileSync(path.join(types, 'credentials.json'), 'utf8')).map((c) => c.name);
       assert.ok(credentials.includes(wf.CREDENTIAL_TYPE), `the editor's credential types lack ${wf.CREDENTIAL_TYPE}`);
     });
+
+    if (started) {
+      await report.check('the credential\'s Test button: n8n calls its Test URL; a 2xx passes, a 403 fails naming it; the secret is not sent', async () => {
+        const base = `http://127.0.0.1:${port}`;
+        const cookie = await ownerSession(base);
+        const keys = { values: [{ name: 'TOKEN', value: secret }] };
+        const before = api.requests.length;
+        const ok = await testCredential(base, cookie, { keys, testUrl: `${api.base}/health` });
+        outputs.push(ok.text);
+        assert.equal(ok.result && ok.result.status, 'OK', `a 2xx Test URL did not pass: ${ok.text.slice(0, 300)}`);
+        const probe = await api.nextRequest(before, 3000);
+        assert.equal(probe.method, 'GET');
+        assert.equal(probe.url, '/health');
+        assertNoSecret(JSON.stringify(probe), secret, 'the credential test request');
+        const failed = await testCredential(base, cookie, { keys, testUrl: `${api.base}/fail/health` });
+        outputs.push(failed.text);
+        assert.equal(failed.result && failed.result.status, 'Error', `a 403 Test URL passed: ${failed.text.slice(0, 300)}`);
+        // n8n words it with the reason phrase of the status (403: "Forbidden").
+        assert.match(failed.result.message, new RegExp(`${FAIL_STATUS}|Forbidden`), `the failure does not name the status: ${failed.text.slice(0, 300)}`);
+      });
+    }
 
     if (started && published) {
       await report.check('a request to the Webhook runs the workflow; the answer is the node output { statusCode, headers, body }', async () => {
