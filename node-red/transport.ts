@@ -1,14 +1,14 @@
 /**
- * The axios transport for one request node: its SSRF guard, the TLS material of the chosen tls-config
+ * The node:http transport for one request node: its SSRF guard, the TLS material of the chosen tls-config
  * node, and the proxy by Node-RED's own rules (see proxy.ts).
  */
 import { SendApiRequestError } from '../shared';
-import { createAxiosTransport, type AxiosTransport, type TlsMaterial } from '../shared/transports/axios';
+import { createHttpTransport, type HttpTransport, type TlsMaterial } from '../shared/transports/node-http';
 import { proxyForUrl, type ProxyOptions } from './proxy';
 import type { NodeAPI, TlsConfigNode } from './red-types';
 
 export interface NodeTransport {
-  transport: AxiosTransport;
+  transport: HttpTransport;
   /** The tls-config node switched server-certificate verification off. */
   skipVerify: boolean;
 }
@@ -41,5 +41,5 @@ export function createNodeTransport(RED: NodeAPI, tlsId: string | undefined, ssr
   const { tls, skipVerify } = tlsMaterialOf(RED, tlsId);
   const proxyOptions = (RED.settings?.proxyOptions ?? {}) as ProxyOptions;
   // The environment is read per request, as Node-RED's http request node reads it per message URL.
-  return { transport: createAxiosTransport({ ssrfGuard, tls, proxyFor: (url) => proxyForUrl(url, proxyOptions) }), skipVerify };
+  return { transport: createHttpTransport({ ssrfGuard, tls, proxyFor: (url) => proxyForUrl(url, proxyOptions) }), skipVerify };
 }

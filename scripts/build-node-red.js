@@ -1,4 +1,4 @@
-// Assembles build/node-red: the Node-RED node package (runtime, editor, config node, compiled core, axios transport).
+// Assembles build/node-red: the Node-RED node package (runtime, editor, config node, compiled core, node:http transport).
 const fs = require('node:fs');
 const path = require('node:path');
 const { root, rootPackage, copyTree, fresh, writeJson, publisherFields } = require('./package-files');
@@ -8,7 +8,7 @@ const NAME = 'node-red-contrib-send-api-request';
 
 async function assemble() {
   fresh(out);
-  // The compiled core with the transports: axios is this package's transport, timers its sleep.
+  // The compiled core with the transports: node:http is this package's transport, timers its sleep.
   copyTree(path.join(root, 'dist', 'shared'), path.join(out, 'dist', 'shared'), (f) => f.endsWith('.js'));
   copyTree(path.join(root, 'dist', 'node-red'), path.join(out, 'dist', 'node-red'), (f) => /\.(js|html)$/.test(f));
   // Help, messages and icons sit beside the runtime file Node-RED loads (it looks for locales/ and icons/ there).
@@ -34,7 +34,7 @@ async function assemble() {
     engines: { node: '>=20' },
     'node-red': { version: '>=4.0.0', nodes },
     // hash-sum: the same version as Node-RED's, so an http response node recognises marked headers.
-    dependencies: { axios: rootPackage.dependencies.axios, 'hash-sum': rootPackage.dependencies['hash-sum'] },
+    dependencies: { 'hash-sum': rootPackage.dependencies['hash-sum'] },
   });
   fs.copyFileSync(path.join(root, 'README.md'), path.join(out, 'README.md'));
   fs.copyFileSync(path.join(root, 'LICENSE'), path.join(out, 'LICENSE'));

@@ -14,8 +14,10 @@ const CONTENDERS = [
   { id: 'axios', label: 'raw axios', script: 'raw/worker.js' },
   { id: 'http', label: 'raw node:http', script: 'raw/worker.js' },
   { id: 'undici', label: 'raw undici request', script: 'raw/worker.js' },
-  // Diagnostics at C=16: the core's path without Node-RED, with the shipped transport and a prototype.
-  { id: 'core-axios', label: 'core + axios transport (no Node-RED)', script: 'raw/worker.js', only: [16] },
+  // Diagnostics at C=16: the core's path without Node-RED, with the shipped transport (node:http), the
+  // former one (axios, kept in bench/raw for this comparison) and a prototype (undici).
+  { id: 'core-http', label: 'core + node:http transport, shipped (no Node-RED)', script: 'raw/worker.js', only: [16] },
+  { id: 'core-axios', label: 'core + former axios transport (no Node-RED)', script: 'raw/worker.js', only: [16] },
   { id: 'core-undici', label: 'core + undici prototype transport (no Node-RED)', script: 'raw/worker.js', only: [16] },
 ];
 const CONCURRENCY = [1, 16, 64];
@@ -61,6 +63,7 @@ async function run({ server, rounds, n, log }) {
     s.oursRatio = pairedRatio(ours?.perRound, s.perRound);
   }
   // The core's path without Node-RED, transport against transport.
+  if (summary['core-http@16']) summary['core-http@16'].vsCoreAxios = pairedRatio(summary['core-http@16'].perRound, summary['core-axios@16']?.perRound);
   if (summary['core-undici@16']) {
     summary['core-undici@16'].vsCoreAxios = pairedRatio(summary['core-undici@16'].perRound, summary['core-axios@16']?.perRound);
     summary['core-undici@16'].vsUndici = pairedRatio(summary['core-undici@16'].perRound, summary['undici@16']?.perRound);
@@ -78,7 +81,8 @@ function targets(res) {
     { what: 'Node-RED C=16: CPU per request, core http request (keep-alive on) / Send API Request (less noisy than req/s on a busy machine)', ratio: ratio(s['core-ka@16']?.cpuUsPerRequest, s['ours@16']?.cpuUsPerRequest), target: undefined },
     { what: 'Node-RED C=16: CPU per request, raw axios / Send API Request', ratio: ratio(s['axios@16']?.cpuUsPerRequest, s['ours@16']?.cpuUsPerRequest), target: undefined },
     { what: 'C=16, no host: core + undici prototype transport / raw undici request, req/s', ratio: s['core-undici@16']?.vsUndici, target: 0.6 },
-    { what: 'C=16, no host: core + undici prototype / core + axios transport, req/s', ratio: s['core-undici@16']?.vsCoreAxios, target: undefined },
+    { what: 'C=16, no host: core + node:http transport (shipped) / core + former axios transport, req/s (why the transport changed)', ratio: s['core-http@16']?.vsCoreAxios, target: undefined },
+    { what: 'C=16, no host: core + undici prototype / core + former axios transport, req/s', ratio: s['core-undici@16']?.vsCoreAxios, target: undefined },
   ];
 }
 

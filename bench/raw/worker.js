@@ -1,7 +1,8 @@
 /**
  * One raw-client measurement in its own process (no Node-RED): `axios` (a keep-alive agent),
  * `http` (node:http with a keep-alive agent) or `undici` (undici.request, its keep-alive pool); and
- * the core without a host: `core-axios` (the shipped transport), `core-undici` (a prototype).
+ * the core without a host: `core-http` (the shipped transport), `core-axios` (the former one),
+ * `core-undici` (a prototype).
  * The same GET /items/<id> as the Node-RED contenders, answer parsed as JSON and checked.
  */
 'use strict';
@@ -52,12 +53,13 @@ function client(contender, base) {
       check(await res.body.json(), i);
     };
   }
-  if (contender === 'core-axios' || contender === 'core-undici') {
+  if (contender === 'core-axios' || contender === 'core-undici' || contender === 'core-http') {
     // The core's one path (compileNode once, executeRequest per request), as the Node-RED node takes
-    // it, without Node-RED: with the shipped axios transport, or the undici prototype.
+    // it, without Node-RED: with the shipped node:http transport, the former axios one, or the undici prototype.
     const core = require('../../dist/shared/index.js');
-    const transport = contender === 'core-axios'
-      ? require('../../dist/shared/transports/axios.js').createAxiosTransport()
+    const transport = contender === 'core-http'
+      ? require('../../dist/shared/transports/node-http.js').createHttpTransport()
+      : contender === 'core-axios' ? require('./axios-transport').createAxiosTransport()
       : require('./undici-transport').createUndiciTransport();
     const { timerSleep } = require('../../dist/shared/transports/timer-sleep.js');
     const compiled = core.compileNode({ method: 'GET', url: `${base}/items/#payload.id`, headers: [{ key: 'Accept', value: 'application/json' }] }, {});

@@ -83,7 +83,7 @@ const NETWORK_WORDS: Record<string, string> = {
   EHOSTUNREACH: 'the host is unreachable',
   ENETUNREACH: 'the network is unreachable',
   EPIPE: 'the connection closed while sending',
-  // axios: the socket closed before the announced body arrived (dropped mid-body, short content-length).
+  // The socket closed before the announced body arrived (dropped mid-body, short content-length).
   ERR_BAD_RESPONSE: 'the response broke off before its end',
   // zlib, decoding a Content-Encoding the server announced.
   Z_DATA_ERROR: 'the compressed body is corrupt',
@@ -127,7 +127,7 @@ async function exchange(prepared: PreparedRequest, s: SendSettings, o: SendOptio
   for (let redirects = 0; ; redirects++) {
     const target = new URL(hop.url);
     // Only http(s) is sent. Redirects are checked below; this catches a next-page URL from a response
-    // (axios would read a data: URL itself and hand it back as a page).
+    // (an HTTP client may read a data: URL itself and hand it back as a page).
     if (target.protocol !== 'http:' && target.protocol !== 'https:') {
       throw new SendApiRequestError('INVALID_URL', `${hop.method} ${redactor.url(hop.url)} cannot be sent: only http and https URLs can.`, {
         field: 'url',

@@ -43,7 +43,7 @@ export class TransportError extends Error {
 
 const TLS_CODES = /^(CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|ERR_TLS|ERR_SSL|EPROTO|HOSTNAME_MISMATCH|ERR_OSSL)/;
 
-/** Maps errors of Node's sockets, axios and n8n's helper onto our kinds, by their codes. */
+/** Maps errors of Node's sockets and n8n's helper (axios underneath) onto our kinds, by their codes. */
 export function classifyTransportError(err: unknown): TransportError {
   if (err instanceof TransportError) return err;
   const e = (err ?? {}) as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown };

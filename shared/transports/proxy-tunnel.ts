@@ -1,7 +1,7 @@
 /**
  * An https agent that reaches its targets through an HTTP(S) proxy with CONNECT, so TLS runs end to
  * end between this process and the API (what curl and Node-RED's own http request node do).
- * Ships only with the Node-RED package's axios transport.
+ * Ships only with the Node-RED package's node:http transport.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';

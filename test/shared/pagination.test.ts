@@ -4,7 +4,7 @@
  * interval, merged output, and credentials dropped when a next page leaves the origin.
  */
 import { compileNode, createPlainResolver, executeRequest, linkNext, outputsFor, SendApiRequestError, type ApiResponse, type RequestConfig } from '../../shared';
-import { createAxiosTransport, type AxiosTransport } from '../../shared/transports/axios';
+import { createHttpTransport, type HttpTransport } from '../../shared/transports/node-http';
 import { timerSleep } from '../../shared/transports/timer-sleep';
 import { startMisbehavingServer, type MisbehavingServer } from '../support/misbehaving-server';
 import { watchProcessHealth, type ProcessHealth } from '../support/health';
@@ -13,7 +13,7 @@ const SECRETS = { token: 'page-token-1234' };
 
 let api: MisbehavingServer;
 let elsewhere: MisbehavingServer;
-let transport: AxiosTransport;
+let transport: HttpTransport;
 let health: ProcessHealth;
 
 function page(n: string | null): number {
@@ -28,7 +28,7 @@ function json(res: import('node:http').ServerResponse, status: number, body: unk
 beforeAll(async () => {
   health = watchProcessHealth();
   [api, elsewhere] = await Promise.all([startMisbehavingServer(), startMisbehavingServer()]);
-  transport = createAxiosTransport();
+  transport = createHttpTransport();
 });
 
 afterAll(async () => {

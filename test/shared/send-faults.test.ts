@@ -1,12 +1,12 @@
 /**
- * sendRequest over the axios transport and the timer sleep, against the misbehaving local server
+ * sendRequest over the node:http transport and the timer sleep, against the misbehaving local server
  * (issue 2 "Show", issue 5 parts 1 and 5). Every outcome states its error code, its attempts and a
  * generous time bound (the configured time plus one second); lower bounds prove the waits happen.
  */
 import * as https from 'node:https';
 import * as net from 'node:net';
 import { buildRequest, sendRequest, SendApiRequestError, type PreparedRequest, type SendOptions } from '../../shared';
-import { createAxiosTransport, type AxiosTransport } from '../../shared/transports/axios';
+import { createHttpTransport, type HttpTransport } from '../../shared/transports/node-http';
 import { timerSleep } from '../../shared/transports/timer-sleep';
 import { startMisbehavingServer, type MisbehavingServer } from '../support/misbehaving-server';
 import { watchProcessHealth, type ProcessHealth } from '../support/health';
@@ -16,13 +16,13 @@ const SECRETS = { token: 'tok-SECRET-4242', other: 'other-secret-value' };
 let plain: MisbehavingServer;
 let otherOrigin: MisbehavingServer;
 let secure: MisbehavingServer;
-let transport: AxiosTransport;
+let transport: HttpTransport;
 let health: ProcessHealth;
 
 beforeAll(async () => {
   health = watchProcessHealth();
   [plain, otherOrigin, secure] = await Promise.all([startMisbehavingServer(), startMisbehavingServer(), startMisbehavingServer({ tls: true })]);
-  transport = createAxiosTransport();
+  transport = createHttpTransport();
 });
 
 afterAll(async () => {
@@ -474,7 +474,7 @@ describe('TLS', () => {
   });
 
   test('with the certificate as a trusted CA, the same server verifies', async () => {
-    const trusting = createAxiosTransport({ tls: { ca: secure.cert } });
+    const trusting = createHttpTransport({ tls: { ca: secure.cert } });
     try {
       const res = await sendRequest(get(secure.url('/echo?ca')), { transport: trusting, sleep: timerSleep });
       expect(res.statusCode).toBe(200);

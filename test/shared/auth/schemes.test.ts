@@ -1,6 +1,6 @@
 /**
  * Basic, Bearer, API key and Digest against real local servers that check credentials, through
- * compileNode/executeRequest with the axios transport. Nothing of a secret may appear in an error.
+ * compileNode/executeRequest with the node:http transport. Nothing of a secret may appear in an error.
  */
 import { apiKeyServer, basicServer, bearerServer, digestServer, startServer, json, type TestServer } from './support/auth-servers';
 import { client, closeTransport, everythingShown, expectNothingOf } from './support/client';

@@ -1,9 +1,9 @@
 /**
  * The client side of the auth tests: the core's one path (compileNode → executeRequest) over the
- * core's axios transport and timerSleep, as the Node-RED package runs it.
+ * core's node:http transport and timerSleep, as the Node-RED package runs it.
  */
 import { compileNode, createPlainResolver, executeRequest, type ApiResponse, type CompiledNode, type RequestConfig, type SendApiRequestError } from '../../../../shared';
-import { createAxiosTransport, type AxiosTransport } from '../../../../shared/transports/axios';
+import { createHttpTransport, type HttpTransport } from '../../../../shared/transports/node-http';
 import { timerSleep } from '../../../../shared/transports/timer-sleep';
 
 export interface Client {
@@ -13,10 +13,10 @@ export interface Client {
   fail(values?: Record<string, unknown>): Promise<SendApiRequestError>;
 }
 
-let transport: AxiosTransport | undefined;
+let transport: HttpTransport | undefined;
 
-export function sharedTransport(): AxiosTransport {
-  transport ??= createAxiosTransport();
+export function sharedTransport(): HttpTransport {
+  transport ??= createHttpTransport();
   return transport;
 }
 
