@@ -3,6 +3,7 @@
  * connected, keep-alive reuse and destroy(), header shapes, and the allowed-hosts check on every
  * redirect hop through executeRequest.
  */
+import { setMaxListeners } from 'node:events';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as zlib from 'node:zlib';
@@ -167,6 +168,8 @@ describe('connections and headers', () => {
     const gc = vm.runInNewContext('gc') as () => void;
     const transport = createHttpTransport();
     const node = new AbortController();
+    // As the Node-RED node does: every request in flight listens to the node's one signal.
+    setMaxListeners(0, node.signal);
     const one = () => transport({ ...request(server.url('/status?code=200')), timeout: 60000, signal: node.signal });
     const wave = async (n: number) => {
       for (let i = 0; i < n; i += 50) await Promise.all(Array.from({ length: 50 }, one));
