@@ -11,6 +11,7 @@ import type { EventEmitter } from 'node:events';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
+import { constants as bufferConstants } from 'node:buffer';
 import { pipeline, type Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { blockedAddress, isPrivateAddress } from '../hosts';
@@ -83,10 +84,21 @@ async function readBody(stream: Readable, contentLength: unknown, limit: number,
   }
 }
 
+const MAX_LENGTH = bufferConstants.MAX_LENGTH;
+
+/** One Buffer for a body of the declared size, or none when the size is absent, over the limit or more than this process can allocate (a hostile Content-Length is read in chunks instead). */
+function preallocated(declared: number, limit: number): Buffer | undefined {
+  if (!Number.isSafeInteger(declared) || declared <= 0 || (limit > 0 && declared > limit) || declared > MAX_LENGTH) return undefined;
+  try {
+    return Buffer.allocUnsafe(declared);
+  } catch {
+    return undefined;
+  }
+}
+
 async function readChunks(stream: Readable, contentLength: unknown, limit: number, signal: AbortSignal): Promise<Buffer> {
   // Content-Length is the compressed size of a compressed body: a hint for the buffer, not a limit check.
-  const declared = Number(contentLength);
-  let whole = Number.isSafeInteger(declared) && declared > 0 && (limit <= 0 || declared <= limit) ? Buffer.allocUnsafe(declared) : undefined;
+  let whole = preallocated(Number(contentLength), limit);
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -277,7 +289,8 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
         statusCode: res.statusCode ?? 0,
         statusMessage: res.statusMessage,
         headers: responseHeaders(res, decoder !== undefined),
-        body: await readBody(stream, res.headers['content-length'], req.maxResponseBytes, signal, request),
+        // A HEAD, 204 or 304 announces a length it does not send: nothing to allocate for.
+        body: await readBody(stream, hasBody ? res.headers['content-length'] : undefined, req.maxResponseBytes, signal, request),
       };
     } catch (err) {
       if (req.signal?.aborted) throw new TransportError('aborted', 'The request was cancelled.', 'ABORT_ERR');

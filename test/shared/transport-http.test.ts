@@ -280,6 +280,16 @@ describe('what a client library used to do for us', () => {
     }
   });
 
+  test('with no size limit, a hostile Content-Length (10^15 bytes) is not allocated: the short body is "broke off"', async () => {
+    const transport = createHttpTransport();
+    try {
+      const err = await transport(request(server.url('/wrong-length?declared=1000000000000000&actual=10'))).catch((e: unknown) => e);
+      expect(err).toMatchObject({ name: 'TransportError', kind: 'network', causeCode: 'ERR_BAD_RESPONSE' });
+    } finally {
+      transport.destroy();
+    }
+  });
+
   test('an aborted caller signal mid-body is kind "aborted"', async () => {
     const transport = createHttpTransport();
     const caller = new AbortController();
