@@ -12,7 +12,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { constants as bufferConstants } from 'node:buffer';
-import { pipeline, type Readable } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { blockedAddress, isPrivateAddress } from '../hosts';
 import { TunnelAgent } from './proxy-tunnel';
@@ -97,7 +97,7 @@ function preallocated(declared: number, limit: number): Buffer | undefined {
 }
 
 async function readChunks(stream: Readable, contentLength: unknown, limit: number, signal: AbortSignal): Promise<Buffer> {
-  // Content-Length is the compressed size of a compressed body: a hint for the buffer, not a limit check.
+  // A hint for the buffer, not a limit check: the limit is checked on what arrives.
   let whole = preallocated(Number(contentLength), limit);
   const chunks: Buffer[] = [];
   let size = 0;
@@ -126,15 +126,36 @@ async function readChunks(stream: Readable, contentLength: unknown, limit: numbe
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
 }
 
-/** The decoder for a Content-Encoding we asked for; flushing leniently, as browsers and curl do, so a body cut short decodes as far as it goes. */
-function decoderFor(encoding: string | undefined): zlib.Gunzip | zlib.Unzip | zlib.BrotliDecompress | undefined {
+const LENIENT_ZLIB = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+
+/**
+ * "deflate" is meant to be zlib-wrapped (RFC 9110), but some servers send raw deflate. Unzip reads
+ * only the wrapped form, so a raw stream gets a zlib header in front; its missing checksum is what the
+ * lenient finish flush forgives. Decided on the first byte (a zlib header's low nibble is 8).
+ */
+function zlibHeaderWhenRaw(): Transform {
+  let first = true;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (first && chunk.length > 0) {
+        first = false;
+        if ((chunk[0] & 0x0f) !== 0x08) this.push(Buffer.from([0x78, 0x9c]));
+      }
+      done(null, chunk);
+    },
+  });
+}
+
+/** The decoders for a Content-Encoding we asked for; flushing leniently, as browsers and curl do, so a body cut short decodes as far as it goes. */
+function decodersFor(encoding: string | undefined): Transform[] | undefined {
   switch ((encoding ?? '').trim().toLowerCase()) {
     case 'gzip':
     case 'x-gzip':
+      return [zlib.createUnzip(LENIENT_ZLIB)];
     case 'deflate':
-      return zlib.createUnzip({ flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      return [zlibHeaderWhenRaw(), zlib.createUnzip(LENIENT_ZLIB)];
     case 'br':
-      return zlib.createBrotliDecompress({ flush: zlib.constants.BROTLI_OPERATION_FLUSH, finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH });
+      return [zlib.createBrotliDecompress({ flush: zlib.constants.BROTLI_OPERATION_FLUSH, finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH })];
     default:
       return undefined;
   }
@@ -282,15 +303,18 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
     try {
       const { res, request } = await exchange(req, signal);
       const hasBody = req.method !== 'HEAD' && res.statusCode !== 204 && res.statusCode !== 304;
-      const decoder = hasBody ? decoderFor(res.headers['content-encoding']) : undefined;
-      // pipeline passes an error of either side on to the decoder, which the reader sees.
-      const stream: Readable = decoder ? pipeline(res, decoder, () => undefined) : res;
+      const decoders = hasBody ? decodersFor(res.headers['content-encoding']) : undefined;
+      // pipeline passes an error of any stage on to the last, which the reader sees.
+      if (decoders) pipeline([res, ...decoders], () => undefined);
+      const stream: Readable = decoders ? decoders[decoders.length - 1] : res;
+      // The declared length sizes the buffer only when it is the length of what is read: a HEAD, 204
+      // or 304 announces one it does not send, and a compressed body's is the compressed size.
+      const declared = hasBody && !decoders ? res.headers['content-length'] : undefined;
       return {
         statusCode: res.statusCode ?? 0,
         statusMessage: res.statusMessage,
-        headers: responseHeaders(res, decoder !== undefined),
-        // A HEAD, 204 or 304 announces a length it does not send: nothing to allocate for.
-        body: await readBody(stream, hasBody ? res.headers['content-length'] : undefined, req.maxResponseBytes, signal, request),
+        headers: responseHeaders(res, decoders !== undefined),
+        body: await readBody(stream, declared, req.maxResponseBytes, signal, request),
       };
     } catch (err) {
       if (req.signal?.aborted) throw new TransportError('aborted', 'The request was cancelled.', 'ABORT_ERR');

@@ -192,14 +192,15 @@ describe('connections and headers', () => {
 
 describe('what a client library used to do for us', () => {
   const text = 'hello, compressed world '.repeat(200);
-  const encoders: Array<[string, (b: Buffer) => Buffer]> = [
-    ['gzip', (b) => zlib.gzipSync(b)],
-    ['x-gzip', (b) => zlib.gzipSync(b)],
-    ['deflate', (b) => zlib.deflateSync(b)],
-    ['br', (b) => zlib.brotliCompressSync(b)],
+  const encoders: Array<[string, string, (b: Buffer) => Buffer]> = [
+    ['gzip', 'gzip', (b) => zlib.gzipSync(b)],
+    ['x-gzip', 'x-gzip', (b) => zlib.gzipSync(b)],
+    ['deflate (zlib-wrapped)', 'deflate', (b) => zlib.deflateSync(b)],
+    ['deflate (raw, as some servers send it)', 'deflate', (b) => zlib.deflateRawSync(b)],
+    ['br', 'br', (b) => zlib.brotliCompressSync(b)],
   ];
 
-  test.each(encoders)('a %s body is decoded; Content-Encoding no longer describes it and is dropped', async (encoding, encode) => {
+  test.each(encoders)('a %s body is decoded; Content-Encoding no longer describes it and is dropped', async (_label, encoding, encode) => {
     const transport = createHttpTransport();
     server.route('/encoded', (req, res) => {
       const body = encode(Buffer.from(text));
@@ -228,6 +229,21 @@ describe('what a client library used to do for us', () => {
       expect(res.body.toString()).toBe(text);
       expect(res.headers['x-asked']).toBe('gzip');
       expect(res.headers['content-encoding']).toBeUndefined();
+    } finally {
+      transport.destroy();
+    }
+  });
+
+  test('an empty body labelled gzip (as some servers send with a 200 or a redirect) is an empty body, not an error', async () => {
+    const transport = createHttpTransport();
+    server.route('/empty-gzip', (_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': '0' });
+      res.end();
+    });
+    try {
+      const res = await transport(request(server.url('/empty-gzip')));
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toHaveLength(0);
     } finally {
       transport.destroy();
     }
